@@ -1,0 +1,35 @@
+package io.qfserving.models.arch;
+
+import java.util.Locale;
+
+/** The network families this toolkit builds; each is defined once, for both variants. */
+public enum Architecture {
+    MOBILENET_V1("mobilenet-v1"),
+    MOBILENET_V2("mobilenet-v2");
+
+    private final String id;
+
+    Architecture(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public static Architecture fromId(String id) {
+        for (Architecture a : values()) {
+            if (a.id.equals(id.toLowerCase(Locale.ROOT))) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown architecture '" + id + "', expected mobilenet-v1 or mobilenet-v2");
+    }
+
+    <T> T logits(ModelSpec spec, Layers<T> layers, T images) {
+        return switch (this) {
+            case MOBILENET_V1 -> MobileNetV1.logits(spec, layers, images);
+            case MOBILENET_V2 -> MobileNetV2.logits(spec, layers, images);
+        };
+    }
+}

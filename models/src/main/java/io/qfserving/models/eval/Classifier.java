@@ -1,0 +1,11 @@
+package io.qfserving.models.eval;
+
+import java.util.List;
+
+/** Anything that turns a batch of preprocessed images into class probabilities. */
+@FunctionalInterface
+public interface Classifier {
+
+    /** One probability row per image, in input order. */
+    float[][] probabilities(List<float[]> images);
+}

@@ -1,0 +1,38 @@
+package io.qfserving.models.eval;
+
+import io.qfserving.models.data.ImageFolder;
+import io.qfserving.models.data.ImagePreprocessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs a classifier over a labelled folder through the serving preprocessing, in batches. */
+public final class DatasetEvaluator {
+
+    private static final int BATCH = 32;
+
+    private DatasetEvaluator() {}
+
+    public static Evaluation.Result evaluate(Classifier classifier, ImagePreprocessor preprocessor, ImageFolder data) {
+        Evaluation evaluation = new Evaluation(data.classes());
+        List<ImageFolder.Sample> samples = data.samples();
+        for (int from = 0; from < samples.size(); from += BATCH) {
+            List<ImageFolder.Sample> chunk = samples.subList(from, Math.min(samples.size(), from + BATCH));
+            List<float[]> inputs = new ArrayList<>(chunk.size());
+            for (ImageFolder.Sample sample : chunk) {
+                try {
+                    inputs.add(preprocessor.apply(Files.readAllBytes(sample.path())));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + sample.path(), e);
+                }
+            }
+            float[][] probabilities = classifier.probabilities(inputs);
+            for (int i = 0; i < chunk.size(); i++) {
+                evaluation.add(probabilities[i], chunk.get(i).label());
+            }
+        }
+        return evaluation.result();
+    }
+}

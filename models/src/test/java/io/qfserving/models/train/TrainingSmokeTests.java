@@ -1,0 +1,60 @@
+package io.qfserving.models.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.qfserving.models.TestData;
+import io.qfserving.models.arch.Architecture;
+import io.qfserving.models.arch.ModelSpec;
+import io.qfserving.models.arch.Variant;
+import io.qfserving.models.export.ModelExporter;
+import io.qfserving.models.export.ModelManifest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two training steps on generated images, a resume, and an export: the whole pipeline, everywhere. */
+class TrainingSmokeTests {
+
+    @Test
+    void trainsResumesAndExportsAModelWithAMeasuredManifest(@TempDir Path dir) throws Exception {
+        Path data = TestData.generatedDataset(dir.resolve("data"), 4, 1);
+        ModelSpec spec = new ModelSpec(Architecture.MOBILENET_V2, Variant.QF, 0.35, 32, 2);
+        Path run = dir.resolve("run");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        TrainingState first = new Trainer(config(spec, data, run, 1), new PrintStream(log, true, StandardCharsets.UTF_8)).run(false);
+        assertThat(first.epochsDone()).isEqualTo(1);
+        assertThat(first.step()).isEqualTo(2); // 8 images, batch 4
+        assertThat(first.history().getFirst().loss()).isFinite().isPositive();
+        assertThat(run.resolve("best").resolve("ckpt.index")).exists();
+
+        TrainingState resumed = new Trainer(config(spec, data, run, 2), new PrintStream(log, true, StandardCharsets.UTF_8)).run(true);
+        assertThat(resumed.epochsDone()).isEqualTo(2);
+        assertThat(resumed.step()).isEqualTo(4);
+        assertThat(resumed.history()).hasSize(2);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("resumed after epoch 1");
+
+        ModelManifest manifest = ModelExporter.export(run, dir.resolve("repository"), 3, null);
+        Path version = dir.resolve("repository").resolve("qf-mobilenet-v2").resolve("3");
+        assertThat(version.resolve("saved_model").resolve("saved_model.pb")).exists();
+        assertThat(ModelManifest.read(version)).isEqualTo(manifest);
+        assertThat(manifest.variant()).isEqualTo("qf");
+        assertThat(manifest.labels()).extracting(ModelManifest.Label::synset).containsExactly("n00000001", "n00000002");
+        assertThat(manifest.accuracy().images()).isEqualTo(8);
+        assertThat(manifest.accuracy().top1()).isBetween(0.0, 100.0);
+        assertThat(manifest.accuracy().top5()).isCloseTo(100.0, within(1e-9)); // two classes
+        assertThat(manifest.macsPerImage()).isEqualTo(ModelExporter.cost(spec).macsPerImage()).isPositive();
+        assertThat(manifest.fileSizeBytes()).isPositive();
+        assertThat(manifest.training().bestEpoch()).isEqualTo(resumed.bestEpoch());
+        assertThat(Files.size(run.resolve(Trainer.STATE_FILE))).isPositive();
+    }
+
+    private static TrainConfig config(ModelSpec spec, Path data, Path run, int epochs) {
+        return new TrainConfig(spec, data, data, run, epochs, 4, 1e-3, 0.5, 4e-5, 1e-4, 0.1, 40, 42, 2);
+    }
+}

@@ -1,0 +1,34 @@
+package io.qfserving.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/** The real server on a random port with the embedded default repository. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "qf.repository.path=../models/repository")
+class QfServingApplicationTests {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void healthReportsTheFourEmbeddedModels() {
+        ResponseEntity<Map> response = RestClient.create("http://localhost:" + port)
+                .get().uri("/actuator/health").retrieve().toEntity(Map.class);
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+        Map<String, Object> models = (Map<String, Object>) ((Map<String, Object>) response.getBody().get("components")).get("models");
+        assertThat(models.get("status")).isEqualTo("UP");
+        Map<String, Object> loaded = (Map<String, Object>) ((Map<String, Object>) models.get("details")).get("loaded");
+        assertThat(loaded).containsOnlyKeys("mobilenet-v1", "qf-mobilenet-v1", "mobilenet-v2", "qf-mobilenet-v2");
+        Map<String, Object> qfV2 = (Map<String, Object>) loaded.get("qf-mobilenet-v2");
+        assertThat(qfV2).containsEntry("variant", "qf").containsEntry("precision", "float32").containsKey("top1");
+    }
+}

@@ -1,11 +1,9 @@
 package io.qfserving.models.cli;
 
 import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.ImagePreprocessor;
 import io.qfserving.models.eval.DatasetEvaluator;
 import io.qfserving.models.eval.Evaluation;
 import io.qfserving.models.eval.EvaluationReport;
-import io.qfserving.models.eval.SavedModelClassifier;
 import io.qfserving.models.export.ModelManifest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,14 +26,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelManifest manifest = ModelManifest.read(versionDir);
-        ModelManifest.Preprocessing p = manifest.preprocessing();
-        ImageFolder data = ImageFolder.scan(dataDir);
-        Evaluation.Result result;
-        try (SavedModelClassifier classifier = new SavedModelClassifier(
-                        versionDir.resolve(manifest.artifact().path()), p.height(), p.width());
-                ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization())) {
-            result = DatasetEvaluator.evaluate(classifier, preprocessor, data);
-        }
+        Evaluation.Result result = DatasetEvaluator.evaluate(versionDir, manifest, ImageFolder.scan(dataDir));
         EvaluationReport.print(manifest.name(), result, System.out);
         if (manifest.accuracy() != null) {
             System.out.printf("%nmanifest top-1 %.2f%% on %s (%d images); measured now %.2f%% (difference %+.2f points)%n",

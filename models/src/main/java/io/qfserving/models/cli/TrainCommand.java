@@ -37,10 +37,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "run folder for checkpoints and state")
     Path runDir;
 
-    @Option(names = "--epochs", defaultValue = "15")
+    @Option(names = "--epochs", defaultValue = "20")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "64")
+    @Option(names = "--batch", defaultValue = "32")
     int batch;
 
     @Option(names = "--lr", defaultValue = "0.002", description = "peak Adam learning rate (default: ${DEFAULT-VALUE})")
@@ -57,6 +57,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--label-smoothing", defaultValue = "0.1")
     double labelSmoothing;
+
+    @Option(names = "--min-crop-area", defaultValue = "0.35", description = "smallest random crop, as a fraction of the image area (default: ${DEFAULT-VALUE})")
+    double minCropArea;
 
     @Option(names = "--cache-size", defaultValue = "224", description = "decoded training image size (default: ${DEFAULT-VALUE})")
     int cacheSize;
@@ -77,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelSpec spec = new ModelSpec(Architecture.fromId(architecture), v, width, resolution, classes);
         TrainConfig config = new TrainConfig(spec, trainDir.toAbsolutePath().normalize(),
                 valDir.toAbsolutePath().normalize(), runDir, epochs, batch, learningRate, warmupEpochs, weightDecay,
-                depthwiseL2 != null ? depthwiseL2 : TrainConfig.defaultDepthwiseL2(v), labelSmoothing, cacheSize, seed,
+                depthwiseL2 != null ? depthwiseL2 : TrainConfig.defaultDepthwiseL2(v), labelSmoothing, minCropArea, cacheSize, seed,
                 threads);
         TrainingState state = new Trainer(config, System.out).run(resume);
         System.out.printf("%s: best val top-1 %.2f%% at epoch %d, %.0f s of training%n",

@@ -2,9 +2,11 @@ package io.qfserving.models.eval;
 
 import io.qfserving.models.data.ImageFolder;
 import io.qfserving.models.data.ImagePreprocessor;
+import io.qfserving.models.export.ModelManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +16,16 @@ public final class DatasetEvaluator {
     private static final int BATCH = 32;
 
     private DatasetEvaluator() {}
+
+    /** Evaluates an exported model version (its SavedModel, fed as its manifest says). */
+    public static Evaluation.Result evaluate(Path versionDir, ModelManifest manifest, ImageFolder data) {
+        ModelManifest.Preprocessing p = manifest.preprocessing();
+        try (SavedModelClassifier classifier = new SavedModelClassifier(
+                        versionDir.resolve(manifest.artifact().path()), p.height(), p.width());
+                ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization())) {
+            return evaluate(classifier, preprocessor, data);
+        }
+    }
 
     public static Evaluation.Result evaluate(Classifier classifier, ImagePreprocessor preprocessor, ImageFolder data) {
         Evaluation evaluation = new Evaluation(data.classes());

@@ -3,11 +3,9 @@ package io.qfserving.models.export;
 import io.qfserving.models.arch.ModelSpec;
 import io.qfserving.models.data.ClassNames;
 import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.ImagePreprocessor;
 import io.qfserving.models.data.Normalization;
 import io.qfserving.models.eval.DatasetEvaluator;
 import io.qfserving.models.eval.Evaluation;
-import io.qfserving.models.eval.SavedModelClassifier;
 import io.qfserving.models.tf.ClassifierGraph;
 import io.qfserving.models.tf.GraphCost;
 import io.qfserving.models.tf.ParameterStore;
@@ -63,7 +61,7 @@ public final class ModelExporter {
                         config.learningRate(), config.warmupEpochs(), config.weightDecay(), config.depthwiseL2(),
                         config.labelSmoothing(), config.seed(), state.bestEpoch(), round(state.trainSeconds()),
                         datasetName(config.trainDir()), train.samples().size(),
-                        "Adam, linear warm-up then cosine decay", "random resized crop (area 0.25-1), horizontal flip"),
+                        "Adam, linear warm-up then cosine decay", String.format("random resized crop (area %.2f-1, aspect 3:4-4:3), horizontal flip", config.minCropArea())),
                 GitCommit.describe(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         manifest = manifest.withAccuracy(measure(versionDir, manifest, evalDir != null ? evalDir : config.valDir()));
         manifest.write(versionDir);
@@ -72,14 +70,8 @@ public final class ModelExporter {
 
     /** Top-1 and top-5 of the exported model on a labelled folder, through the serving preprocessing. */
     public static ModelManifest.Accuracy measure(Path versionDir, ModelManifest manifest, Path dataDir) {
-        ModelManifest.Preprocessing p = manifest.preprocessing();
-        ImageFolder data = ImageFolder.scan(dataDir);
-        try (SavedModelClassifier classifier = new SavedModelClassifier(
-                        versionDir.resolve(manifest.artifact().path()), p.height(), p.width());
-                ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization())) {
-            Evaluation.Result result = DatasetEvaluator.evaluate(classifier, preprocessor, data);
-            return new ModelManifest.Accuracy(datasetName(dataDir), result.images(), result.top1(), result.top5());
-        }
+        Evaluation.Result result = DatasetEvaluator.evaluate(versionDir, manifest, ImageFolder.scan(dataDir));
+        return new ModelManifest.Accuracy(datasetName(dataDir), result.images(), result.top1(), result.top5());
     }
 
     public static GraphCost cost(ModelSpec spec) {

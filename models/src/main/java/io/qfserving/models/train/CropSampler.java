@@ -8,7 +8,10 @@ import java.util.Random;
  */
 record CropSampler(double minArea, double minAspect, double maxAspect) {
 
-    static final CropSampler DEFAULT = new CropSampler(0.25, 3.0 / 4, 4.0 / 3);
+    /** Crops of at least {@code minArea} of the image, aspect ratio 3:4 to 4:3. */
+    static CropSampler withMinArea(double minArea) {
+        return new CropSampler(minArea, 3.0 / 4, 4.0 / 3);
+    }
 
     private static final int ATTEMPTS = 10;
 

@@ -22,6 +22,7 @@ public record TrainConfig(
         double weightDecay,
         double depthwiseL2,
         double labelSmoothing,
+        double minCropArea,
         int cacheSize,
         long seed,
         int threads) {
@@ -29,6 +30,9 @@ public record TrainConfig(
     public TrainConfig {
         if (epochs < 1 || batchSize < 1 || threads < 1) {
             throw new IllegalArgumentException("epochs, batch size and threads must be positive");
+        }
+        if (minCropArea <= 0 || minCropArea > 1) {
+            throw new IllegalArgumentException("minimum crop area must be in (0, 1]");
         }
         if (learningRate <= 0 || weightDecay < 0 || depthwiseL2 < 0 || labelSmoothing < 0 || labelSmoothing >= 1) {
             throw new IllegalArgumentException("learning rate must be positive, regularization non-negative");

@@ -95,6 +95,7 @@ public final class Trainer {
             LearningRateSchedule schedule, TrainingState state, int epoch, int steps,
             List<float[]> valInputs, int[] valLabels, ImageFolder val) {
         Random random = new Random(config.seed() * 1_000_003L + epoch);
+        CropSampler crops = CropSampler.withMinArea(config.minCropArea());
         int[] order = shuffled(images.count(), random);
         int batch = config.batchSize();
         long step = state.step();
@@ -109,7 +110,7 @@ public final class Trainer {
                 for (int i = 0; i < batch; i++) {
                     indices[i] = order[s * batch + i];
                     labels[i] = images.label(indices[i]);
-                    System.arraycopy(CropSampler.DEFAULT.sample(random), 0, boxes, i * 4, 4);
+                    System.arraycopy(crops.sample(random), 0, boxes, i * 4, 4);
                 }
                 step++;
                 float[] metrics = trainStep(session, model, images.batch(indices), boxes, labels,
@@ -118,8 +119,8 @@ public final class Trainer {
                 accuracySum += metrics[1];
                 double seconds = (System.nanoTime() - start) / 1e9;
                 bar.stepBy(batch);
-                bar.setExtraMessage(String.format(" loss %.3f acc %.1f%% %.0f img/s lr %.2e",
-                        lossSum / (s + 1), 100 * accuracySum / (s + 1), (s + 1) * batch / seconds, schedule.at(step - 1)));
+                bar.setExtraMessage(String.format(" step %d/%d loss %.3f acc %.1f%% %.0f img/s lr %.2e",
+                        s + 1, steps, lossSum / (s + 1), 100 * accuracySum / (s + 1), (s + 1) * batch / seconds, schedule.at(step - 1)));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

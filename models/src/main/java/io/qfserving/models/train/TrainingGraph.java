@@ -78,11 +78,19 @@ final class TrainingGraph {
 
         List<Parameter> trainable = store.trainable();
         Gradients gradients = tf.gradients(loss, trainable.stream().map(Parameter::variable).toList());
+        // Variables are updated in place, and backprop reads weights by reference: every gradient
+        // must be complete before any update runs (TF1's GATE_GRAPH), or a layer's input gradient
+        // may be computed with already-updated weights, nondeterministically.
+        List<Op> allGradients = new ArrayList<>();
+        for (int i = 0; i < trainable.size(); i++) {
+            allGradients.add(tf.identity(gradients.<TFloat32>dy(i)));
+        }
         Ops adam = tf.withSubScope("adam");
+        Ops gated = adam.withControlDependencies(allGradients);
         for (int i = 0; i < trainable.size(); i++) {
             Variable<TFloat32> variable = trainable.get(i).variable();
             Output<TFloat32> gradient = gradients.dy(i);
-            trainTargets.add(adam.train.applyAdam(variable, zerosLike(adam, variable), zerosLike(adam, variable),
+            trainTargets.add(gated.train.applyAdam(variable, zerosLike(adam, variable), zerosLike(adam, variable),
                     beta1Power, beta2Power, learningRate, tf.constant((float) ADAM_BETA1),
                     tf.constant((float) ADAM_BETA2), tf.constant(ADAM_EPSILON), gradient));
         }

@@ -31,7 +31,7 @@ public class ModelRepository implements DisposableBean {
     private final Map<String, String> failures = new LinkedHashMap<>();
 
     ModelRepository(RepositoryProperties properties) {
-        Path root = properties.path().toAbsolutePath().normalize();
+        Path root = properties.directory();
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("model repository not found: " + root + " (set qf.repository.path)");
         }

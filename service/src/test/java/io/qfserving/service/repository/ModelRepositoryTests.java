@@ -20,7 +20,7 @@ class ModelRepositoryTests {
         TestRepository.corruptVersion(repo, "tiny", 2);
         TestRepository.untrainedModel(repo, "other", 4);
 
-        ModelRepository repository = new ModelRepository(new RepositoryProperties(repo));
+        ModelRepository repository = new ModelRepository(new RepositoryProperties(repo.toString()));
         try {
             assertThat(repository.models()).containsOnlyKeys("other", "tiny");
             assertThat(repository.models().get("other").version()).isEqualTo("4");
@@ -41,14 +41,14 @@ class ModelRepositoryTests {
         java.nio.file.Files.walk(repo.resolve("tiny").resolve("1"))
                 .sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
 
-        ModelRepository repository = new ModelRepository(new RepositoryProperties(repo));
+        ModelRepository repository = new ModelRepository(new RepositoryProperties(repo.toString()));
         assertThat(new ModelsHealthIndicator(repository).health().getStatus()).isEqualTo(Status.DOWN);
     }
 
     @Test
     void refusesToStartWithoutARepository() {
         assertThatIllegalStateException()
-                .isThrownBy(() -> new ModelRepository(new RepositoryProperties(repo.resolve("missing"))))
+                .isThrownBy(() -> new ModelRepository(new RepositoryProperties(repo.resolve("missing").toString())))
                 .withMessageContaining("model repository not found");
     }
 }

@@ -41,13 +41,6 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples)
         }
     }
 
-    /** The first {@code perClass} images of each class, in folder order (a calibration set, say). */
-    public ImageFolder limitPerClass(int perClass) {
-        int[] taken = new int[classes.size()];
-        List<Sample> kept = samples.stream().filter(s -> taken[s.label()]++ < perClass).toList();
-        return new ImageFolder(root, classes, kept);
-    }
-
     private static boolean isImage(Path p) {
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png");

@@ -53,14 +53,6 @@ public final class ImagePreprocessor implements AutoCloseable {
         }
     }
 
-    public int height() {
-        return height;
-    }
-
-    public int width() {
-        return width;
-    }
-
     /** Packs preprocessed images into one [N, H, W, 3] tensor. */
     public static TFloat32 batch(List<float[]> images, int height, int width) {
         int size = height * width * 3;

@@ -28,17 +28,9 @@ public final class SavedModelClassifier implements Classifier, AutoCloseable {
 
     @Override
     public float[][] probabilities(List<float[]> images) {
-        return run(images, ClassifierGraph.PROBS);
-    }
-
-    public float[][] logits(List<float[]> images) {
-        return run(images, ClassifierGraph.LOGITS);
-    }
-
-    private float[][] run(List<float[]> images, String output) {
         try (TFloat32 input = ImagePreprocessor.batch(images, height, width);
                 Result result = function.call(Map.of(ClassifierGraph.INPUT, input))) {
-            TFloat32 values = (TFloat32) result.get(output).orElseThrow();
+            TFloat32 values = (TFloat32) result.get(ClassifierGraph.PROBS).orElseThrow();
             float[][] rows = new float[images.size()][Math.toIntExact(values.shape().get(1))];
             for (int i = 0; i < rows.length; i++) {
                 values.get(i).copyTo(DataBuffers.of(rows[i], false, false));

@@ -14,8 +14,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.image.DecodeImage;
-import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
@@ -42,10 +40,8 @@ public final class DecodedImageCache {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TString> encoded = tf.placeholder(TString.class);
-            Operand<TUint8> decoded = tf.dtypes.cast(tf.math.round(tf.image.resizeBilinear(
-                    tf.expandDims(tf.image.decodeImage(encoded, new DecodeImage.Options[] {
-                        DecodeImage.channels(3L), DecodeImage.expandAnimations(false)}), tf.constant(0)),
-                    tf.constant(new int[] {size, size}), ResizeBilinear.halfPixelCenters(true))), TUint8.class);
+            Operand<TUint8> decoded = tf.dtypes.cast(
+                    tf.math.round(ImagePreprocessor.decodeAndResize(tf, encoded, size, size)), TUint8.class);
             try (Session session = new Session(graph)) {
                 for (int i = 0; i < samples.size(); i++) {
                     byte[] bytes = Files.readAllBytes(samples.get(i).path());

@@ -33,14 +33,21 @@ public final class ImagePreprocessor implements AutoCloseable {
         this.width = width;
         Ops tf = Ops.create(graph);
         encoded = tf.placeholder(TString.class);
-        Operand<TUint8> pixels = tf.image.decodeImage(encoded, new DecodeImage.Options[] {
-            DecodeImage.channels(3L), DecodeImage.expandAnimations(false)});
-        Operand<TFloat32> resized = tf.image.resizeBilinear(
-                tf.expandDims(pixels, tf.constant(0)), tf.constant(new int[] {height, width}),
-                ResizeBilinear.halfPixelCenters(true));
+        Operand<TFloat32> resized = decodeAndResize(tf, encoded, height, width);
         normalized = tf.math.div(
                 tf.math.sub(resized, tf.constant(normalization.mean())), tf.constant(normalization.std()));
         session = new Session(graph);
+    }
+
+    /**
+     * Encoded bytes to a float [1, height, width, 3] RGB image on the 0..255 scale. The training
+     * cache decodes through this same graph, so training and serving see the same pixels.
+     */
+    static Operand<TFloat32> decodeAndResize(Ops tf, Operand<TString> encoded, int height, int width) {
+        Operand<TUint8> pixels = tf.image.decodeImage(encoded, new DecodeImage.Options[] {
+            DecodeImage.channels(3L), DecodeImage.expandAnimations(false)});
+        return tf.image.resizeBilinear(tf.expandDims(pixels, tf.constant(0)), tf.constant(new int[] {height, width}),
+                ResizeBilinear.halfPixelCenters(true));
     }
 
     /** Row-major [height, width, 3] floats ready for the model. */

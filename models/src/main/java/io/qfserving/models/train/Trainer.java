@@ -38,11 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Trainer {
 
     public static final String STATE_FILE = "training-state.json";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int EVAL_BATCH = 64;
 
     private final TrainConfig config;
     private final PrintStream out;
-    private final JsonMapper json = JsonMapper.builder().build();
 
     public Trainer(TrainConfig config, PrintStream out) {
         this.config = config;
@@ -259,11 +259,11 @@ public final class Trainer {
 
     /** The state a run left in {@code runDir}. */
     public static TrainingState readState(Path runDir) {
-        return JsonMapper.builder().build().readValue(runDir.resolve(STATE_FILE).toFile(), TrainingState.class);
+        return JSON.readValue(runDir.resolve(STATE_FILE).toFile(), TrainingState.class);
     }
 
     private void writeState(TrainingState state) {
-        json.writerWithDefaultPrettyPrinter().writeValue(config.runDir().resolve(STATE_FILE).toFile(), state);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(config.runDir().resolve(STATE_FILE).toFile(), state);
     }
 
     private static ProgressBar progressBar(String task, long max) {

@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +41,19 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples)
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dataset " + root, e);
         }
+    }
+
+    /** Up to {@code perClass} images of each class, drawn at random with {@code seed}; class order kept. */
+    public ImageFolder sample(int perClass, long seed) {
+        Random random = new Random(seed);
+        List<Sample> chosen = new ArrayList<>();
+        for (int label = 0; label < classes.size(); label++) {
+            int c = label;
+            List<Sample> ofClass = new ArrayList<>(samples.stream().filter(s -> s.label() == c).toList());
+            Collections.shuffle(ofClass, random);
+            chosen.addAll(ofClass.subList(0, Math.min(perClass, ofClass.size())));
+        }
+        return new ImageFolder(root, classes, List.copyOf(chosen));
     }
 
     private static boolean isImage(Path p) {

@@ -2,10 +2,12 @@ package io.qfserving.models.eval;
 
 import java.util.List;
 
-/** Anything that turns a batch of preprocessed images into class probabilities. */
-@FunctionalInterface
-public interface Classifier {
+/** Anything that turns a batch of preprocessed images into class probabilities; holds native resources. */
+public interface Classifier extends AutoCloseable {
 
     /** One probability row per image, in input order. */
     float[][] probabilities(List<float[]> images);
+
+    @Override
+    void close();
 }

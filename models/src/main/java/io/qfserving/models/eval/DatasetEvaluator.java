@@ -17,11 +17,10 @@ public final class DatasetEvaluator {
 
     private DatasetEvaluator() {}
 
-    /** Evaluates an exported model version (its SavedModel, fed as its manifest says). */
+    /** Evaluates an exported model version (its primary artifact, fed as its manifest says). */
     public static Evaluation.Result evaluate(Path versionDir, ModelManifest manifest, ImageFolder data) {
         ModelManifest.Preprocessing p = manifest.preprocessing();
-        try (SavedModelClassifier classifier = new SavedModelClassifier(
-                        versionDir.resolve(manifest.artifact().path()), p.height(), p.width());
+        try (Classifier classifier = Engines.open(versionDir, manifest, manifest.primaryArtifact(), 0);
                 ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization())) {
             return evaluate(classifier, preprocessor, data);
         }

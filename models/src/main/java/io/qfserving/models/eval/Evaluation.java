@@ -21,23 +21,30 @@ public final class Evaluation {
 
     public void add(float[] probabilities, int label) {
         int better = 0;
-        int predicted = 0;
-        for (int c = 0; c < probabilities.length; c++) {
-            if (probabilities[c] > probabilities[label]) {
+        for (float p : probabilities) {
+            if (p > probabilities[label]) {
                 better++;
-            }
-            if (probabilities[c] > probabilities[predicted]) {
-                predicted = c;
             }
         }
         images++;
-        confusion[label][predicted]++;
+        confusion[label][argMax(probabilities)]++;
         if (better == 0) {
             top1++;
         }
         if (better < 5) {
             top5++;
         }
+    }
+
+    /** The first index of the largest probability. */
+    public static int argMax(float[] probabilities) {
+        int best = 0;
+        for (int c = 1; c < probabilities.length; c++) {
+            if (probabilities[c] > probabilities[best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     public Result result() {

@@ -12,7 +12,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /** A classifier SavedModel loaded with TensorFlow Java, called through its serving signature. */
-public final class SavedModelClassifier implements Classifier, AutoCloseable {
+public final class SavedModelClassifier implements Classifier {
 
     private final SavedModelBundle bundle;
     private final SessionFunction function;

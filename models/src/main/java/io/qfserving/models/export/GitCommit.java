@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /** The source revision a model was exported from, as {@code git describe --always --dirty} tells it. */
-final class GitCommit {
+public final class GitCommit {
 
     private GitCommit() {}
 
-    static String describe() {
+    public static String describe() {
         try {
             Process git = new ProcessBuilder("git", "describe", "--always", "--dirty", "--abbrev=12")
                     .redirectErrorStream(true).start();

@@ -48,7 +48,7 @@ public final class ModelExporter {
         GraphCost cost = cost(spec);
         ModelManifest manifest = new ModelManifest(
                 spec.name(), spec.architecture().id(), spec.variant().id(), "float32",
-                new ModelManifest.Artifact("tensorflow-savedmodel", SavedModelExport.DIRECTORY),
+                List.of(new ModelManifest.Artifact(ModelManifest.SAVED_MODEL, SavedModelExport.DIRECTORY)),
                 new ModelManifest.Tensor(ClassifierGraph.INPUT, "FP32",
                         List.of(-1L, (long) spec.resolution(), (long) spec.resolution(), 3L)),
                 List.of(new ModelManifest.Tensor(ClassifierGraph.PROBS, "FP32", List.of(-1L, (long) spec.classes())),
@@ -62,7 +62,7 @@ public final class ModelExporter {
                         config.labelSmoothing(), config.seed(), state.bestEpoch(), round(state.trainSeconds()),
                         datasetName(config.trainDir()), train.samples().size(),
                         "Adam, linear warm-up then cosine decay", String.format("random resized crop (area %.2f-1, aspect 3:4-4:3), horizontal flip", config.minCropArea())),
-                GitCommit.describe(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                null, GitCommit.describe(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         manifest = manifest.withAccuracy(measure(versionDir, manifest, evalDir != null ? evalDir : config.valDir()));
         manifest.write(versionDir);
         return manifest;
@@ -104,13 +104,13 @@ public final class ModelExporter {
     }
 
     /** "imagenette2-224/val" for .../imagenette2-224/val: the dataset without the machine's path. */
-    static String datasetName(Path dir) {
+    public static String datasetName(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
         int n = abs.getNameCount();
         return n >= 2 ? abs.subpath(n - 2, n).toString() : abs.toString();
     }
 
-    static long sizeOf(Path dir) {
+    public static long sizeOf(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         } catch (IOException e) {

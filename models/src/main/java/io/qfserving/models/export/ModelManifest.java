@@ -4,8 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.qfserving.models.arch.Architecture;
+import io.qfserving.models.arch.ModelSpec;
+import io.qfserving.models.arch.Variant;
 import io.qfserving.models.data.Normalization;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,7 +25,7 @@ public record ModelManifest(
         String architecture,
         String variant,
         String precision,
-        Artifact artifact,
+        List<Artifact> artifacts,
         Tensor input,
         List<Tensor> outputs,
         Preprocessing preprocessing,
@@ -29,13 +35,30 @@ public record ModelManifest(
         long fileSizeBytes,
         Accuracy accuracy,
         Training training,
+        Quantization quantization,
         String gitCommit,
         String createdAt) {
 
     public static final String FILE_NAME = "manifest.json";
 
-    /** The model file or folder, relative to the version folder, and the engine format it needs. */
+    public static final String SAVED_MODEL = "tensorflow-savedmodel";
+    public static final String ONNX = "onnx";
+
+    /**
+     * A model file or folder, relative to the version folder, and its format ({@link #SAVED_MODEL} or
+     * {@link #ONNX}). A version may carry the same weights in several formats; the first is the primary.
+     */
     public record Artifact(String format, String path) {}
+
+    /**
+     * How an int8 version was made from its float source: {@code weights} "per-tensor" or
+     * "per-channel" (symmetric int8), activations uint8 with ranges by {@code rangeMethod}, calibrated on
+     * {@code calibrationImages} images ({@code imagesPerClass} per class) of {@code calibrationDataset};
+     * {@code runtimeOperators} counts the operators ONNX Runtime executes after fusing the QDQ graph.
+     */
+    public record Quantization(String source, String weights, String activations, String rangeMethod,
+                               String calibrationDataset, int calibrationImages, int imagesPerClass, long seed,
+                               Map<String, Integer> runtimeOperators) {}
 
     public record Tensor(String name, String datatype, List<Long> shape) {}
 
@@ -89,7 +112,35 @@ public record ModelManifest(
     }
 
     public ModelManifest withAccuracy(Accuracy measured) {
-        return new ModelManifest(name, architecture, variant, precision, artifact, input, outputs, preprocessing,
-                labels, parameters, macsPerImage, fileSizeBytes, measured, training, gitCommit, createdAt);
+        return new ModelManifest(name, architecture, variant, precision, artifacts, input, outputs, preprocessing,
+                labels, parameters, macsPerImage, fileSizeBytes, measured, training, quantization, gitCommit, createdAt);
+    }
+
+    public ModelManifest withArtifact(Artifact added) {
+        List<Artifact> all = new ArrayList<>(artifacts);
+        all.removeIf(a -> a.format().equals(added.format()));
+        all.add(added);
+        return new ModelManifest(name, architecture, variant, precision, all, input, outputs, preprocessing,
+                labels, parameters, macsPerImage, fileSizeBytes, accuracy, training, quantization, gitCommit, createdAt);
+    }
+
+    /** An int8 version of this float model: same network and labels, its own file, size and accuracy. */
+    public ModelManifest asInt8(String int8Name, Artifact onnx, long sizeBytes, Quantization how, String commit, String created) {
+        return new ModelManifest(int8Name, architecture, variant, "int8", List.of(onnx), input, outputs, preprocessing,
+                labels, parameters, macsPerImage, sizeBytes, null, training, how, commit, created);
+    }
+
+    public Artifact primaryArtifact() {
+        return artifacts.getFirst();
+    }
+
+    public Optional<Artifact> artifact(String format) {
+        return artifacts.stream().filter(a -> a.format().equals(format)).findFirst();
+    }
+
+    /** The network this manifest describes, to rebuild it from its weights. */
+    public ModelSpec spec() {
+        return new ModelSpec(Architecture.fromId(architecture), Variant.fromId(variant), training.width(),
+                preprocessing.height(), labels.size());
     }
 }

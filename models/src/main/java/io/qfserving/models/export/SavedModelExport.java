@@ -3,6 +3,7 @@ package io.qfserving.models.export;
 import io.qfserving.models.arch.ModelSpec;
 import io.qfserving.models.tf.ClassifierGraph;
 import io.qfserving.models.tf.FoldedLayers;
+import io.qfserving.models.tf.FoldedWeights;
 import io.qfserving.models.tf.TensorValue;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,12 +20,12 @@ public final class SavedModelExport {
 
     private SavedModelExport() {}
 
-    /** Exports into {@code versionDir/saved_model} and returns that folder. */
+    /** Exports trained values into {@code versionDir/saved_model} and returns that folder. */
     public static Path export(ModelSpec spec, Map<String, TensorValue> values, Path versionDir) throws IOException {
         Path target = versionDir.resolve(DIRECTORY);
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
-            ClassifierGraph classifier = ClassifierGraph.build(tf, spec, new FoldedLayers(tf, values));
+            ClassifierGraph classifier = ClassifierGraph.build(tf, spec, new FoldedLayers(tf, FoldedWeights.fold(values)));
             try (Session session = new Session(graph)) {
                 SavedModelBundle.exporter(target.toString())
                         .withTags(SavedModelBundle.DEFAULT_TAG)

@@ -47,19 +47,9 @@ public final class ParameterStore {
             return existing.variable();
         }
         Variable<TFloat32> variable =
-                named(name).variable(tf.constant(shape, DataBuffers.of(initialValue.get(), true, false)));
+                OpNames.named(tf, name).variable(tf.constant(shape, DataBuffers.of(initialValue.get(), true, false)));
         parameters.put(name, new Parameter(name, kind, variable));
         return variable;
-    }
-
-    /** TensorFlow names an op "a/b/c" only through nested scopes. */
-    private Ops named(String name) {
-        String[] parts = name.split("/");
-        Ops scoped = tf;
-        for (int i = 0; i < parts.length - 1; i++) {
-            scoped = scoped.withSubScope(parts[i]);
-        }
-        return scoped.withName(parts[parts.length - 1]);
     }
 
     public Collection<Parameter> all() {

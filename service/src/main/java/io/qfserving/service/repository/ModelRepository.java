@@ -1,6 +1,7 @@
 package io.qfserving.service.repository;
 
-import io.qfserving.models.eval.SavedModelClassifier;
+import io.qfserving.models.eval.Classifier;
+import io.qfserving.models.eval.Engines;
 import io.qfserving.models.export.ModelManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,8 +52,7 @@ public class ModelRepository implements DisposableBean {
         try {
             ModelManifest manifest = ModelManifest.read(versionDir);
             ModelManifest.Preprocessing p = manifest.preprocessing();
-            SavedModelClassifier classifier = new SavedModelClassifier(
-                    versionDir.resolve(manifest.artifact().path()), p.height(), p.width());
+            Classifier classifier = Engines.open(versionDir, manifest, manifest.primaryArtifact(), 0);
             long start = System.nanoTime();
             classifier.probabilities(List.of(new float[p.height() * p.width() * 3]));
             double warmupMillis = (System.nanoTime() - start) / 1e6;

@@ -35,13 +35,13 @@ final class TestRepository {
             }
         }
         new ModelManifest(name, "mobilenet-v2", "qf", "float32",
-                new ModelManifest.Artifact("tensorflow-savedmodel", SavedModelExport.DIRECTORY),
+                List.of(new ModelManifest.Artifact(ModelManifest.SAVED_MODEL, SavedModelExport.DIRECTORY)),
                 new ModelManifest.Tensor("image", "FP32", List.of(-1L, 32L, 32L, 3L)),
                 List.of(new ModelManifest.Tensor("probs", "FP32", List.of(-1L, 2L))),
                 new ModelManifest.Preprocessing("RGB", 32, 32, "bilinear, half-pixel centers",
                         List.of(127.5f, 127.5f, 127.5f), List.of(127.5f, 127.5f, 127.5f), "NHWC"),
                 List.of(new ModelManifest.Label(0, "n00000001", "disc"), new ModelManifest.Label(1, "n00000002", "stripes")),
-                1, 1, 1, null, null, "test", "2026-01-01T00:00:00Z").write(dir);
+                1, 1, 1, null, null, null, "test", "2026-01-01T00:00:00Z").write(dir);
         return dir;
     }
 

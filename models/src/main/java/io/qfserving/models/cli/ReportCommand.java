@@ -1,0 +1,44 @@
+package io.qfserving.models.cli;
+
+import io.qfserving.models.ptq.ReproductionReport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Measure float vs int8 (three schemes) accuracy, size and latency of the float models; write REPORT.md and a chart.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Option(names = "--repository", defaultValue = "models/repository", description = "(default: ${DEFAULT-VALUE})")
+    Path repository;
+
+    @Option(names = "--models", split = ",", defaultValue = "mobilenet-v1,qf-mobilenet-v1,mobilenet-v2,qf-mobilenet-v2",
+            description = "float models to report, in table order (default: ${DEFAULT-VALUE})")
+    List<String> models;
+
+    @Option(names = "--train", required = true, description = "training folder (calibration images)")
+    Path trainDir;
+
+    @Option(names = "--val", required = true, description = "validation folder")
+    Path valDir;
+
+    @Option(names = "--per-class", defaultValue = "10", description = "calibration images per class (default: ${DEFAULT-VALUE})")
+    int perClass;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "models/REPORT.md", description = "(default: ${DEFAULT-VALUE}; the chart goes beside it)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ReproductionReport report = ReproductionReport.measure(repository, models, trainDir, valDir, perClass, seed, System.out);
+        report.write(out, String.format("models/bin/models report --train %s --val %s --per-class %d --seed %d",
+                trainDir, valDir, perClass, seed));
+        System.out.println("wrote " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,36 @@
+package io.qfserving.models.eval;
+
+import io.qfserving.models.export.ModelManifest;
+import io.qfserving.models.onnx.OnnxClassifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens a model version's artifact on the engine its format needs. */
+public final class Engines {
+
+    private Engines() {}
+
+    /**
+     * @param artifact one of the manifest's artifacts
+     * @param threads intra-op threads for ONNX Runtime (0: its default); TensorFlow uses its own
+     */
+    public static Classifier open(Path versionDir, ModelManifest manifest, ModelManifest.Artifact artifact, int threads) {
+        ModelManifest.Preprocessing p = manifest.preprocessing();
+        Path file = versionDir.resolve(artifact.path());
+        return switch (artifact.format()) {
+            case ModelManifest.SAVED_MODEL -> new SavedModelClassifier(file, p.height(), p.width());
+            case ModelManifest.ONNX -> new OnnxClassifier(read(file), p.height(), p.width(), threads);
+            default -> throw new IllegalArgumentException("unknown model format '" + artifact.format() + "' in " + versionDir);
+        };
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.qfserving.models.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import io.qfserving.models.eval.Classifier;
+import io.qfserving.models.tf.ClassifierGraph;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** An ONNX classifier (float or int8) run by ONNX Runtime on the CPU, all graph optimizations on. */
+public final class OnnxClassifier implements Classifier {
+
+    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final int height;
+    private final int width;
+
+    /** @param threads intra-op threads; 0 lets ONNX Runtime choose */
+    public OnnxClassifier(byte[] model, int height, int width, int threads) {
+        this.height = height;
+        this.width = width;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(threads);
+            this.session = environment.createSession(model, options);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public float[][] probabilities(List<float[]> images) {
+        float[] flat = outputs(images, Set.of(ClassifierGraph.PROBS)).get(ClassifierGraph.PROBS);
+        int classes = flat.length / images.size();
+        float[][] rows = new float[images.size()][classes];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(flat, i * classes, rows[i], 0, classes);
+        }
+        return rows;
+    }
+
+    /** Runs a batch of preprocessed NHWC images and returns the named outputs, flattened. */
+    public Map<String, float[]> outputs(List<float[]> images, Set<String> names) {
+        FloatBuffer batch = FloatBuffer.allocate(images.size() * height * width * 3);
+        images.forEach(batch::put);
+        batch.flip();
+        try (OnnxTensor input = OnnxTensor.createTensor(environment, batch, new long[] {images.size(), height, width, 3});
+                OrtSession.Result result = session.run(Map.of(ClassifierGraph.INPUT, input), names)) {
+            Map<String, float[]> values = new LinkedHashMap<>();
+            for (String name : names) {
+                FloatBuffer buffer = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
+                float[] array = new float[buffer.remaining()];
+                buffer.get(array);
+                values.put(name, array);
+            }
+            return values;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The operator types, with counts, of the graph ONNX Runtime actually executes after its
+     * optimizations: an int8 model must show QLinearConv and no float Conv.
+     */
+    public static Map<String, Integer> optimizedOperators(byte[] model) {
+        try {
+            Path optimized = Files.createTempFile("optimized", ".onnx");
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                options.setOptimizedModelFilePath(optimized.toString());
+                // ONNX Runtime warns that the saved graph is tuned to this CPU: that is the point here.
+                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+                OrtEnvironment.getEnvironment().createSession(model, options).close();
+                Map<String, Integer> counts = new TreeMap<>();
+                for (OnnxMl.NodeProto node : OnnxMl.ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList()) {
+                    counts.merge(node.getOpType(), 1, Integer::sum);
+                }
+                return counts;
+            } finally {
+                Files.deleteIfExists(optimized);
+            }
+        } catch (IOException | OrtException e) {
+            throw new IllegalStateException("cannot optimize the model: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.qfserving.models.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import io.qfserving.models.arch.ModelSpec;
+import io.qfserving.models.quant.QuantizationPlan;
+import io.qfserving.models.tf.ClassifierGraph;
+import io.qfserving.models.tf.TensorValue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.tribuo.util.onnx.ONNXOperators;
+
+/**
+ * ONNX classifiers with the serving signature of the SavedModels: input {@code image} float32
+ * [N, H, W, 3] (NHWC, preprocessed as the manifest says; transposed to NCHW inside), outputs
+ * {@code logits} and {@code probs} [N, classes].
+ */
+public final class OnnxExport {
+
+    public static final String FLOAT_FILE = "model.onnx";
+
+    private OnnxExport() {}
+
+    /** A built model and the activation tensors its int8 form quantizes, in graph order. */
+    public record Built(OnnxMl.ModelProto model, List<String> activations) {
+
+        public byte[] bytes() {
+            return model.toByteArray();
+        }
+
+        public Path write(Path file) throws IOException {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return Files.write(file, bytes());
+        }
+    }
+
+    public static Built floatModel(ModelSpec spec, Map<String, TensorValue> weights) {
+        return build(spec, weights, null, false);
+    }
+
+    /** The float model with every activation to be quantized also exposed as an output. */
+    public static Built calibrationModel(ModelSpec spec, Map<String, TensorValue> weights) {
+        return build(spec, weights, null, true);
+    }
+
+    public static Built int8Model(ModelSpec spec, Map<String, TensorValue> weights, QuantizationPlan plan) {
+        return build(spec, weights, plan, false);
+    }
+
+    private static Built build(ModelSpec spec, Map<String, TensorValue> weights, QuantizationPlan plan, boolean tapActivations) {
+        OnnxGraph graph = new OnnxGraph();
+        int r = spec.resolution();
+        graph.input(ClassifierGraph.INPUT, -1, r, r, 3);
+        String nchw = graph.node(OnnxOp.TRANSPOSE, List.of(ClassifierGraph.INPUT), "image_nchw",
+                Map.of("perm", new int[] {0, 3, 1, 2}));
+        OnnxLayers layers = new OnnxLayers(graph, weights, plan);
+        OnnxLayers.Tensor logits = spec.logits(layers, new OnnxLayers.Tensor(nchw, 3, r, r));
+        graph.node(ONNXOperators.IDENTITY, List.of(logits.name()), ClassifierGraph.LOGITS);
+        graph.node(ONNXOperators.SOFTMAX, List.of(ClassifierGraph.LOGITS), ClassifierGraph.PROBS, Map.of("axis", 1));
+        graph.output(ClassifierGraph.PROBS, -1, spec.classes());
+        graph.output(ClassifierGraph.LOGITS, -1, spec.classes());
+        if (tapActivations) {
+            layers.activations().forEach(graph::output);
+        }
+        String name = spec.name() + (plan == null ? "" : "-int8");
+        return new Built(graph.model(name), List.copyOf(layers.activations()));
+    }
+}

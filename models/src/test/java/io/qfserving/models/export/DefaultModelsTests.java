@@ -71,6 +71,18 @@ class DefaultModelsTests {
         assertThat(measured.top5()).isCloseTo(manifest.accuracy().top5(), within(0.1));
     }
 
+    /** Issue 2's bar for the float defaults: 75% top-1 each, baseline and QF twins within 2 points. */
+    @Test
+    void floatModelsReach75PercentAndTwinsStayWithinTwoPoints() {
+        for (String architecture : List.of("mobilenet-v1", "mobilenet-v2")) {
+            double baseline = ModelManifest.read(REPOSITORY.resolve(architecture).resolve("1")).accuracy().top1();
+            double qf = ModelManifest.read(REPOSITORY.resolve("qf-" + architecture).resolve("1")).accuracy().top1();
+            assertThat(baseline).as(architecture).isGreaterThanOrEqualTo(75.0);
+            assertThat(qf).as("qf-" + architecture).isGreaterThanOrEqualTo(75.0);
+            assertThat(Math.abs(baseline - qf)).as(architecture + " baseline vs qf").isLessThanOrEqualTo(2.0);
+        }
+    }
+
     /** The papers' claim on our models: QF networks keep their accuracy in int8 (greedy ranges, per-tensor). */
     @Test
     void quantizationFriendlyModelsLoseAtMostOnePointInInt8() {

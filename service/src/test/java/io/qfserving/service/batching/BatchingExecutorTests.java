@@ -1,0 +1,98 @@
+package io.qfserving.service.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The worker loop on real threads: outputs reach their own callers, failures stay in their batch. */
+class BatchingExecutorTests {
+
+    private static final BatchQueue.Settings SETTINGS = new BatchQueue.Settings(4, Duration.ofMillis(20), 64);
+
+    @Test
+    void everyCallerGetsItsOwnOutputAndConcurrentRequestsShareBatches() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        CountDownLatch firstBatchRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (BatchingExecutor<Integer, Integer> executor = new BatchingExecutor<>("square", SETTINGS, Clock.systemUTC(), inputs -> {
+            batchSizes.add(inputs.size());
+            firstBatchRunning.countDown();
+            await(release);
+            return inputs.stream().map(x -> x * x).toList();
+        })) {
+            List<CompletableFuture<BatchingExecutor.Outcome<Integer>>> results = new ArrayList<>();
+            results.add(executor.submit(0, null));
+            assertThat(firstBatchRunning.await(5, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i < 9; i++) {
+                results.add(executor.submit(i, null));
+            }
+            release.countDown();
+            for (int i = 0; i < results.size(); i++) {
+                BatchingExecutor.Outcome<Integer> outcome = results.get(i).get(5, TimeUnit.SECONDS);
+                assertThat(outcome.output()).isEqualTo(i * i);
+                assertThat(outcome.batchSize()).isBetween(1, 4);
+            }
+            assertThat(batchSizes).first().isEqualTo(1);
+            assertThat(batchSizes.subList(1, batchSizes.size())).as("queued while the first ran").contains(4);
+        }
+    }
+
+    @Test
+    void aFailingBatchFailsOnlyItsOwnRequests() throws Exception {
+        try (BatchingExecutor<Integer, Integer> executor = new BatchingExecutor<>("picky", SETTINGS, Clock.systemUTC(), inputs -> {
+            if (inputs.contains(-1)) {
+                throw new IllegalArgumentException("negative input");
+            }
+            return inputs;
+        })) {
+            CompletableFuture<BatchingExecutor.Outcome<Integer>> bad = executor.submit(-1, null);
+            assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(IllegalArgumentException.class);
+            assertThat(executor.submit(7, null).get(5, TimeUnit.SECONDS).output()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void closeFinishesEveryAcceptedRequest() throws Exception {
+        List<CompletableFuture<BatchingExecutor.Outcome<Integer>>> results = new ArrayList<>();
+        BatchingExecutor<Integer, Integer> executor = new BatchingExecutor<>("slow", SETTINGS, Clock.systemUTC(), inputs -> {
+            sleep(5);
+            return inputs;
+        });
+        for (int i = 0; i < 20; i++) {
+            results.add(executor.submit(i, null));
+        }
+        executor.close();
+        for (CompletableFuture<BatchingExecutor.Outcome<Integer>> r : results) {
+            assertThat(r).isCompleted();
+            assertThat(r.get().output()).isNotNull();
+        }
+        assertThatThrownBy(() -> executor.submit(99, null)).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

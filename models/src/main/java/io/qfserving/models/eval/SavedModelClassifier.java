@@ -12,23 +12,20 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /** A classifier SavedModel loaded with TensorFlow Java, called through its serving signature. */
-public final class SavedModelClassifier implements Classifier {
+public final class SavedModelClassifier extends NativeClassifier {
 
     private final SavedModelBundle bundle;
     private final SessionFunction function;
-    private final int height;
-    private final int width;
 
     public SavedModelClassifier(Path savedModelDir, int height, int width) {
+        super(height, width);
         this.bundle = SavedModelBundle.load(savedModelDir.toString(), SavedModelBundle.DEFAULT_TAG);
         this.function = bundle.function(ClassifierGraph.SIGNATURE_KEY);
-        this.height = height;
-        this.width = width;
     }
 
     @Override
-    public float[][] probabilities(List<float[]> images) {
-        try (TFloat32 input = ImagePreprocessor.batch(images, height, width);
+    protected float[][] run(List<float[]> images) {
+        try (TFloat32 input = ImagePreprocessor.batch(images, height(), width());
                 Result result = function.call(Map.of(ClassifierGraph.INPUT, input))) {
             TFloat32 values = (TFloat32) result.get(ClassifierGraph.PROBS).orElseThrow();
             float[][] rows = new float[images.size()][Math.toIntExact(values.shape().get(1))];
@@ -40,7 +37,7 @@ public final class SavedModelClassifier implements Classifier {
     }
 
     @Override
-    public void close() {
+    protected void release() {
         bundle.close();
     }
 }

@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import io.qfserving.models.eval.Classifier;
+import io.qfserving.models.eval.NativeClassifier;
 import io.qfserving.models.tf.ClassifierGraph;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -19,17 +19,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** An ONNX classifier (float or int8) run by ONNX Runtime on the CPU, all graph optimizations on. */
-public final class OnnxClassifier implements Classifier {
+public final class OnnxClassifier extends NativeClassifier {
 
     private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
     private final OrtSession session;
-    private final int height;
-    private final int width;
 
     /** @param threads intra-op threads; 0 lets ONNX Runtime choose */
     public OnnxClassifier(byte[] model, int height, int width, int threads) {
-        this.height = height;
-        this.width = width;
+        super(height, width);
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
@@ -40,7 +37,7 @@ public final class OnnxClassifier implements Classifier {
     }
 
     @Override
-    public float[][] probabilities(List<float[]> images) {
+    protected float[][] run(List<float[]> images) {
         float[] flat = outputs(images, Set.of(ClassifierGraph.PROBS)).get(ClassifierGraph.PROBS);
         int classes = flat.length / images.size();
         float[][] rows = new float[images.size()][classes];
@@ -50,12 +47,12 @@ public final class OnnxClassifier implements Classifier {
         return rows;
     }
 
-    /** Runs a batch of preprocessed NHWC images and returns the named outputs, flattened. */
+    /** Runs a batch of preprocessed NHWC images and returns the named outputs, flattened (calibration taps). */
     public Map<String, float[]> outputs(List<float[]> images, Set<String> names) {
-        FloatBuffer batch = FloatBuffer.allocate(images.size() * height * width * 3);
+        FloatBuffer batch = FloatBuffer.allocate(images.size() * height() * width() * 3);
         images.forEach(batch::put);
         batch.flip();
-        try (OnnxTensor input = OnnxTensor.createTensor(environment, batch, new long[] {images.size(), height, width, 3});
+        try (OnnxTensor input = OnnxTensor.createTensor(environment, batch, new long[] {images.size(), height(), width(), 3});
                 OrtSession.Result result = session.run(Map.of(ClassifierGraph.INPUT, input), names)) {
             Map<String, float[]> values = new LinkedHashMap<>();
             for (String name : names) {
@@ -97,7 +94,7 @@ public final class OnnxClassifier implements Classifier {
     }
 
     @Override
-    public void close() {
+    protected void release() {
         try {
             session.close();
         } catch (OrtException e) {

@@ -1,0 +1,96 @@
+package io.qfserving.models.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.qfserving.models.arch.Architecture;
+import io.qfserving.models.arch.ModelSpec;
+import io.qfserving.models.arch.Variant;
+import io.qfserving.models.tf.RandomModels;
+import io.qfserving.models.tf.TensorValue;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every engine must do, run by each engine's test class on the same small network: one row per
+ * image in order, batching that does not change results, bad input refused before native code,
+ * concurrent calls, and a close that refuses later calls.
+ */
+abstract class ClassifierContract {
+
+    static final ModelSpec SPEC = new ModelSpec(Architecture.MOBILENET_V2, Variant.QF, 0.5, 32, 10);
+    static final Map<String, TensorValue> TRAINED = RandomModels.trainedValues(SPEC, 21);
+
+    @TempDir
+    Path dir;
+
+    /** Opens {@link #SPEC} with {@link #TRAINED} values on the engine under test. */
+    abstract Classifier open(Path dir) throws Exception;
+
+    private final List<float[]> images = RandomModels.images(5, SPEC.resolution(), new Random(8));
+
+    @Test
+    void returnsOneProbabilityRowPerImageInOrderAndBatchingChangesNothing() throws Exception {
+        try (Classifier classifier = open(dir)) {
+            float[][] batch = classifier.probabilities(images);
+            assertThat(batch).hasNumberOfRows(images.size());
+            for (int i = 0; i < images.size(); i++) {
+                assertThat(sum(batch[i])).isCloseTo(1.0, within(1e-4));
+                assertThat(batch[i]).containsExactly(classifier.probabilities(List.of(images.get(i)))[0], within(1e-5f));
+            }
+            assertThat(batch[0]).isNotEqualTo(batch[1]);
+        }
+    }
+
+    @Test
+    void refusesMalformedBatchesAndKeepsWorking() throws Exception {
+        try (Classifier classifier = open(dir)) {
+            assertThatThrownBy(() -> classifier.probabilities(List.of())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> classifier.probabilities(List.of(new float[7]))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("32x32x3");
+            assertThat(classifier.probabilities(images.subList(0, 1))).hasNumberOfRows(1);
+        }
+    }
+
+    @Test
+    void concurrentCallsGetTheSameResultsAsSequentialOnes() throws Exception {
+        try (Classifier classifier = open(dir); ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            float[][] expected = classifier.probabilities(images);
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int round = 0; round < 8; round++) {
+                for (int i = 0; i < images.size(); i++) {
+                    int index = i;
+                    results.add(pool.submit(() -> classifier.probabilities(List.of(images.get(index)))[0]));
+                }
+            }
+            for (int r = 0; r < results.size(); r++) {
+                assertThat(results.get(r).get()).containsExactly(expected[r % images.size()], within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void aClosedClassifierRefusesCalls() throws Exception {
+        Classifier classifier = open(dir);
+        classifier.close();
+        classifier.close();
+        assertThatThrownBy(() -> classifier.probabilities(images)).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static double sum(float[] values) {
+        double s = 0;
+        for (float v : values) {
+            s += v;
+        }
+        return s;
+    }
+}

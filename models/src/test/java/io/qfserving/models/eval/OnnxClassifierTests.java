@@ -1,0 +1,15 @@
+package io.qfserving.models.eval;
+
+import io.qfserving.models.onnx.OnnxClassifier;
+import io.qfserving.models.onnx.OnnxExport;
+import io.qfserving.models.tf.FoldedWeights;
+import java.nio.file.Path;
+
+class OnnxClassifierTests extends ClassifierContract {
+
+    @Override
+    Classifier open(Path dir) {
+        byte[] model = OnnxExport.floatModel(SPEC, FoldedWeights.fold(TRAINED)).bytes();
+        return new OnnxClassifier(model, SPEC.resolution(), SPEC.resolution(), 1);
+    }
+}

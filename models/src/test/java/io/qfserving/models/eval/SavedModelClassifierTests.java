@@ -1,0 +1,12 @@
+package io.qfserving.models.eval;
+
+import io.qfserving.models.export.SavedModelExport;
+import java.nio.file.Path;
+
+class SavedModelClassifierTests extends ClassifierContract {
+
+    @Override
+    Classifier open(Path dir) throws Exception {
+        return new SavedModelClassifier(SavedModelExport.export(SPEC, TRAINED, dir), SPEC.resolution(), SPEC.resolution());
+    }
+}

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -73,6 +74,32 @@ public final class PostTrainingQuantization {
 
     public ModelManifest manifest() {
         return manifest;
+    }
+
+    /**
+     * Why per-tensor weight scales can fail: over the depthwise layers, the worst ratio between a
+     * channel's largest |weight| and the median channel's. One int8 scale per tensor leaves a channel
+     * that is k times smaller than the largest only 127 / k levels.
+     */
+    public double worstDepthwiseChannelSpread() {
+        double worst = 1;
+        for (Map.Entry<String, TensorValue> e : weights.entrySet()) {
+            if (!e.getKey().endsWith("/depthwise/weights")) {
+                continue;
+            }
+            TensorValue w = e.getValue();
+            int channels = Math.toIntExact(w.shape().get(2));
+            double[] maxAbs = new double[channels];
+            for (int i = 0; i < w.data().length; i++) {
+                maxAbs[i % channels] = Math.max(maxAbs[i % channels], Math.abs(w.data()[i]));
+            }
+            double largest = Arrays.stream(maxAbs).max().orElse(0);
+            double[] sorted = maxAbs.clone();
+            Arrays.sort(sorted);
+            double median = sorted[channels / 2];
+            worst = Math.max(worst, median > 0 ? largest / median : Double.POSITIVE_INFINITY);
+        }
+        return worst;
     }
 
     public byte[] floatOnnx() {

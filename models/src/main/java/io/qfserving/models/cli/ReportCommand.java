@@ -30,14 +30,18 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--threads", defaultValue = "2",
+            description = "intra-op threads for both engines, so their latencies compare (default: ${DEFAULT-VALUE})")
+    int threads;
+
     @Option(names = "--out", defaultValue = "models/REPORT.md", description = "(default: ${DEFAULT-VALUE}; the chart goes beside it)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        ReproductionReport report = ReproductionReport.measure(repository, models, trainDir, valDir, perClass, seed, System.out);
-        report.write(out, String.format("models/bin/models report --train %s --val %s --per-class %d --seed %d",
-                trainDir, valDir, perClass, seed));
+        ReproductionReport report = ReproductionReport.measure(repository, models, trainDir, valDir, perClass, seed, threads, System.out);
+        report.write(out, String.format("models/bin/models report --train %s --val %s --per-class %d --seed %d --threads %d",
+                trainDir, valDir, perClass, seed, threads));
         System.out.println("wrote " + out);
         return 0;
     }

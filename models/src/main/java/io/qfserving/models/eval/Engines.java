@@ -14,13 +14,13 @@ public final class Engines {
 
     /**
      * @param artifact one of the manifest's artifacts
-     * @param threads intra-op threads for ONNX Runtime (0: its default); TensorFlow uses its own
+     * @param threads intra-op threads for either engine; 0 lets the engine choose
      */
     public static Classifier open(Path versionDir, ModelManifest manifest, ModelManifest.Artifact artifact, int threads) {
         ModelManifest.Preprocessing p = manifest.preprocessing();
         Path file = versionDir.resolve(artifact.path());
         return switch (artifact.format()) {
-            case ModelManifest.SAVED_MODEL -> new SavedModelClassifier(file, p.height(), p.width());
+            case ModelManifest.SAVED_MODEL -> new SavedModelClassifier(file, p.height(), p.width(), threads);
             case ModelManifest.ONNX -> new OnnxClassifier(read(file), p.height(), p.width(), threads);
             default -> throw new IllegalArgumentException("unknown model format '" + artifact.format() + "' in " + versionDir);
         };

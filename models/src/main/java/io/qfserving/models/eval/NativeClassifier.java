@@ -22,7 +22,7 @@ public abstract class NativeClassifier implements Classifier {
     }
 
     @Override
-    public final float[][] probabilities(List<float[]> images) {
+    public final Scores scores(List<float[]> images) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
@@ -53,7 +53,7 @@ public abstract class NativeClassifier implements Classifier {
     }
 
     /** Runs a checked, non-empty batch of NHWC images. */
-    protected abstract float[][] run(List<float[]> images);
+    protected abstract Scores run(List<float[]> images);
 
     /** Frees native resources; called once, with no call in flight. */
     protected abstract void release();

@@ -9,6 +9,7 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /** A classifier SavedModel loaded with TensorFlow Java, called through its serving signature. */
@@ -17,23 +18,43 @@ public final class SavedModelClassifier extends NativeClassifier {
     private final SavedModelBundle bundle;
     private final SessionFunction function;
 
+    /** Loads with TensorFlow's default thread pools. */
     public SavedModelClassifier(Path savedModelDir, int height, int width) {
+        this(savedModelDir, height, width, 0);
+    }
+
+    /**
+     * @param threads intra-op threads (inter-op gets one: the graph is a chain of ops); 0 lets
+     *     TensorFlow choose, as it does for both pools
+     */
+    public SavedModelClassifier(Path savedModelDir, int height, int width, int threads) {
         super(height, width);
-        this.bundle = SavedModelBundle.load(savedModelDir.toString(), SavedModelBundle.DEFAULT_TAG);
+        ConfigProto.Builder config = ConfigProto.newBuilder();
+        if (threads > 0) {
+            config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1);
+        }
+        this.bundle = SavedModelBundle.loader(savedModelDir.toString())
+                .withTags(SavedModelBundle.DEFAULT_TAG)
+                .withConfigProto(config.build())
+                .load();
         this.function = bundle.function(ClassifierGraph.SIGNATURE_KEY);
     }
 
     @Override
-    protected float[][] run(List<float[]> images) {
+    protected Scores run(List<float[]> images) {
         try (TFloat32 input = ImagePreprocessor.batch(images, height(), width());
                 Result result = function.call(Map.of(ClassifierGraph.INPUT, input))) {
-            TFloat32 values = (TFloat32) result.get(ClassifierGraph.PROBS).orElseThrow();
-            float[][] rows = new float[images.size()][Math.toIntExact(values.shape().get(1))];
-            for (int i = 0; i < rows.length; i++) {
-                values.get(i).copyTo(DataBuffers.of(rows[i], false, false));
-            }
-            return rows;
+            return new Scores(rows(result, ClassifierGraph.LOGITS), rows(result, ClassifierGraph.PROBS));
         }
+    }
+
+    private static float[][] rows(Result result, String output) {
+        TFloat32 values = (TFloat32) result.get(output).orElseThrow();
+        float[][] rows = new float[Math.toIntExact(values.shape().get(0))][Math.toIntExact(values.shape().get(1))];
+        for (int i = 0; i < rows.length; i++) {
+            values.get(i).copyTo(DataBuffers.of(rows[i], false, false));
+        }
+        return rows;
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.qfserving.models.eval.NativeClassifier;
+import io.qfserving.models.eval.Scores;
 import io.qfserving.models.tf.ClassifierGraph;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -37,11 +38,15 @@ public final class OnnxClassifier extends NativeClassifier {
     }
 
     @Override
-    protected float[][] run(List<float[]> images) {
-        float[] flat = outputs(images, Set.of(ClassifierGraph.PROBS)).get(ClassifierGraph.PROBS);
-        int classes = flat.length / images.size();
-        float[][] rows = new float[images.size()][classes];
-        for (int i = 0; i < rows.length; i++) {
+    protected Scores run(List<float[]> images) {
+        Map<String, float[]> flat = outputs(images, Set.of(ClassifierGraph.LOGITS, ClassifierGraph.PROBS));
+        return new Scores(rows(flat.get(ClassifierGraph.LOGITS), images.size()), rows(flat.get(ClassifierGraph.PROBS), images.size()));
+    }
+
+    private static float[][] rows(float[] flat, int count) {
+        int classes = flat.length / count;
+        float[][] rows = new float[count][classes];
+        for (int i = 0; i < count; i++) {
             System.arraycopy(flat, i * classes, rows[i], 0, classes);
         }
         return rows;

@@ -47,17 +47,19 @@ public final class ReproductionReport {
     private final String valDataset;
     private final int valImages;
     private final int calibrationPerClass;
+    private final int threads;
 
-    private ReproductionReport(String valDataset, int valImages, int calibrationPerClass) {
+    private ReproductionReport(String valDataset, int valImages, int calibrationPerClass, int threads) {
         this.valDataset = valDataset;
         this.valImages = valImages;
         this.calibrationPerClass = calibrationPerClass;
+        this.threads = threads;
     }
 
     public static ReproductionReport measure(Path repository, List<String> models, Path trainDir, Path valDir,
-            int perClass, long seed, PrintStream log) throws IOException {
+            int perClass, long seed, int threads, PrintStream log) throws IOException {
         ImageFolder val = ImageFolder.scan(valDir);
-        ReproductionReport report = new ReproductionReport(ModelExporter.datasetName(valDir), val.samples().size(), perClass);
+        ReproductionReport report = new ReproductionReport(ModelExporter.datasetName(valDir), val.samples().size(), perClass, threads);
         Map<ModelManifest.Preprocessing, PreprocessedImages> decoded = new LinkedHashMap<>();
         for (String model : models) {
             Path floatDir = newestVersion(repository.resolve(model));
@@ -83,8 +85,8 @@ public final class ReproductionReport {
         double onnxTop1;
         double gap;
         PreprocessedImages.Scored floatScore;
-        try (Classifier tensorflow = Engines.open(floatDir, manifest, manifest.artifact(ModelManifest.SAVED_MODEL).orElseThrow(), 0);
-                OnnxClassifier onnx = new OnnxClassifier(floatOnnx, size, size, 0)) {
+        try (Classifier tensorflow = Engines.open(floatDir, manifest, manifest.artifact(ModelManifest.SAVED_MODEL).orElseThrow(), threads);
+                OnnxClassifier onnx = new OnnxClassifier(floatOnnx, size, size, threads)) {
             tensorflowTop1 = images.score(tensorflow).result().top1();
             floatScore = images.score(onnx);
             onnxTop1 = floatScore.result().top1();
@@ -97,7 +99,7 @@ public final class ReproductionReport {
         long int8Bytes = 0;
         for (Scheme scheme : SCHEMES) {
             byte[] int8 = ptq.int8(scheme);
-            try (OnnxClassifier onnx = new OnnxClassifier(int8, size, size, 0)) {
+            try (OnnxClassifier onnx = new OnnxClassifier(int8, size, size, threads)) {
                 PreprocessedImages.Scored score = images.score(onnx);
                 int8Top1.put(scheme, score.result().top1());
                 agreement.put(scheme, score.agreement(floatScore));
@@ -187,17 +189,18 @@ public final class ReproductionReport {
                     r.manifest().parameters(), r.manifest().macsPerImage()));
         }
         md.append("\n## Size and latency\n\n");
-        md.append("Median milliseconds per call on this machine (batch 1 / batch 8), preprocessing excluded; engines use "
-                + "their default thread pools. Sizes: SavedModel folder, float ONNX, int8 ONNX.\n\n");
-        md.append("| model | SavedModel | float ONNX | int8 ONNX | TF float b1 / b8 | ORT float b1 / b8 | ORT int8 b1 / b8 | int8 vs ORT float (b8) |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+        md.append("Median milliseconds per call on this machine (batch 1 / batch 8), preprocessing excluded; both engines run "
+                + "with " + threads + " intra-op thread(s). Sizes: SavedModel folder, float ONNX, int8 ONNX.\n\n");
+        md.append("| model | SavedModel | float ONNX | int8 ONNX | TF float b1 / b8 | ORT float b1 / b8 | ORT int8 b1 / b8 | int8 vs TF float b1 / b8 | int8 vs ORT float b1 / b8 |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             double[] tf = r.latency().get("TensorFlow float");
             double[] ortFloat = r.latency().get("ONNX Runtime float");
             double[] int8 = r.latency().get("ONNX Runtime int8");
-            md.append(String.format("| %s | %.2f MB | %.2f MB | %.2f MB | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx |%n",
+            md.append(String.format("| %s | %.2f MB | %.2f MB | %.2f MB | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx / %.2fx | %.2fx / %.2fx |%n",
                     r.model(), r.savedModelBytes() / 1e6, r.floatOnnxBytes() / 1e6, r.int8Bytes() / 1e6,
-                    tf[0], tf[1], ortFloat[0], ortFloat[1], int8[0], int8[1], ortFloat[1] / int8[1]));
+                    tf[0], tf[1], ortFloat[0], ortFloat[1], int8[0], int8[1], tf[0] / int8[0], tf[1] / int8[1],
+                    ortFloat[0] / int8[0], ortFloat[1] / int8[1]));
         }
         md.append("\n## Checks\n\n");
         for (Row r : rows) {

@@ -52,6 +52,28 @@ abstract class ClassifierContract {
     }
 
     @Test
+    void logitsAreTheProbabilitiesBeforeSoftmax() throws Exception {
+        try (Classifier classifier = open(dir)) {
+            Scores scores = classifier.scores(images);
+            assertThat(scores.rows()).isEqualTo(images.size());
+            for (int i = 0; i < images.size(); i++) {
+                float[] logits = scores.logits()[i];
+                double max = Double.NEGATIVE_INFINITY;
+                for (float l : logits) {
+                    max = Math.max(max, l);
+                }
+                double norm = 0;
+                for (float l : logits) {
+                    norm += Math.exp(l - max);
+                }
+                for (int c = 0; c < logits.length; c++) {
+                    assertThat(scores.probabilities()[i][c]).isCloseTo((float) (Math.exp(logits[c] - max) / norm), within(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesMalformedBatchesAndKeepsWorking() throws Exception {
         try (Classifier classifier = open(dir)) {
             assertThatThrownBy(() -> classifier.probabilities(List.of())).isInstanceOf(IllegalArgumentException.class);

@@ -7,6 +7,6 @@ class SavedModelClassifierTests extends ClassifierContract {
 
     @Override
     Classifier open(Path dir) throws Exception {
-        return new SavedModelClassifier(SavedModelExport.export(SPEC, TRAINED, dir), SPEC.resolution(), SPEC.resolution());
+        return new SavedModelClassifier(SavedModelExport.export(SPEC, TRAINED, dir), SPEC.resolution(), SPEC.resolution(), 1);
     }
 }

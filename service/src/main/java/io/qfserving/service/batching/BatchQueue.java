@@ -57,21 +57,34 @@ public final class BatchQueue<I, O> {
      *
      * @param deadline when the caller stops waiting, or null for none
      * @throws QueueFullException when {@code capacity} requests already wait
-     * @throws IllegalStateException after {@link #close()}
+     * @throws QueueClosedException after {@link #close()}
      */
     public CompletableFuture<O> submit(I input, Instant deadline) {
+        return submitAll(List.of(input), deadline).getFirst();
+    }
+
+    /**
+     * Queues several requests that belong together (the images of one call): all are admitted, or
+     * none, so a refused call leaves no orphaned work behind.
+     */
+    public List<CompletableFuture<O>> submitAll(List<I> inputs, Instant deadline) {
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("the queue is shutting down");
+                throw new QueueClosedException();
             }
-            if (queue.size() >= settings.capacity()) {
+            if (queue.size() + inputs.size() > settings.capacity()) {
                 throw new QueueFullException(settings.capacity());
             }
-            Pending<I, O> pending = new Pending<>(input, clock.instant(), deadline, new CompletableFuture<>());
-            queue.addLast(pending);
+            Instant now = clock.instant();
+            List<CompletableFuture<O>> results = new ArrayList<>(inputs.size());
+            for (I input : inputs) {
+                Pending<I, O> pending = new Pending<>(input, now, deadline, new CompletableFuture<>());
+                queue.addLast(pending);
+                results.add(pending.result());
+            }
             changed.signalAll();
-            return pending.result();
+            return results;
         } finally {
             lock.unlock();
         }

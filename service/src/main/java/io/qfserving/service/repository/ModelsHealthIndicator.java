@@ -7,8 +7,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code /actuator/health} component "models": each loaded model with its version, variant,
- * precision and offline accuracy, plus any version that failed to load. Down when nothing loaded.
+ * {@code /actuator/health} component "models", part of the readiness group: each model's served
+ * versions with variant, precision, engine, cost and offline accuracy, plus every version that
+ * failed to load and why. Down while no model is ready.
  */
 @Component("models")
 class ModelsHealthIndicator implements HealthIndicator {
@@ -22,25 +23,33 @@ class ModelsHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         Map<String, Object> loaded = new LinkedHashMap<>();
-        repository.models().forEach((name, model) -> {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("version", model.version());
-            details.put("architecture", model.manifest().architecture());
-            details.put("variant", model.manifest().variant());
-            details.put("precision", model.manifest().precision());
-            details.put("macsPerImage", model.manifest().macsPerImage());
-            details.put("parameters", model.manifest().parameters());
-            if (model.manifest().accuracy() != null) {
-                details.put("top1", model.manifest().accuracy().top1());
-            }
-            details.put("warmupMillis", Math.round(model.warmupMillis() * 10) / 10.0);
-            loaded.put(name, details);
-        });
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (ModelStatus model : repository.models()) {
+            model.newestReady().ifPresent(served -> loaded.put(model.name(), details(served)));
+            model.versions().stream().filter(v -> v.state() == VersionStatus.State.FAILED)
+                    .forEach(v -> failed.put(model.name() + "/" + v.version(), v.reason()));
+        }
         Health.Builder health = loaded.isEmpty() ? Health.down() : Health.up();
         health.withDetail("loaded", loaded);
-        if (!repository.failures().isEmpty()) {
-            health.withDetail("failed", repository.failures());
+        if (!failed.isEmpty()) {
+            health.withDetail("failed", failed);
         }
         return health.build();
+    }
+
+    private static Map<String, Object> details(ServedModel served) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("version", served.version());
+        details.put("architecture", served.manifest().architecture());
+        details.put("variant", served.manifest().variant());
+        details.put("precision", served.manifest().precision());
+        details.put("engine", served.engine());
+        details.put("macsPerImage", served.manifest().macsPerImage());
+        details.put("parameters", served.manifest().parameters());
+        if (served.manifest().accuracy() != null) {
+            details.put("top1", served.manifest().accuracy().top1());
+        }
+        details.put("warmupMillis", served.warmup().toMillis());
+        return details;
     }
 }

@@ -48,6 +48,15 @@ class BatchQueueTests {
     }
 
     @Test
+    void theImagesOfOneCallAreAdmittedTogetherOrNotAtAll() {
+        queue.submit("first", null);
+        assertThatThrownBy(() -> queue.submitAll(List.of("a", "b", "c", "d"), null)).isInstanceOf(QueueFullException.class);
+        assertThat(queue.depth()).as("nothing of the refused call stays queued").isEqualTo(1);
+        assertThat(queue.submitAll(List.of("a", "b", "c"), null)).hasSize(3).allSatisfy(f -> assertThat(f).isNotDone());
+        assertThat(queue.depth()).isEqualTo(4);
+    }
+
+    @Test
     void aRequestWhoseDeadlinePassedIsFailedAndNeverHandedOut() {
         CompletableFuture<String> late = queue.submit("late", clock.instant().plusMillis(2));
         queue.submit("patient", null);
@@ -61,7 +70,7 @@ class BatchQueueTests {
     void closingRefusesNewWorkButHandsOutEverythingQueued() throws InterruptedException {
         queue.submit("a", null);
         queue.close();
-        assertThatThrownBy(() -> queue.submit("b", null)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> queue.submit("b", null)).isInstanceOf(QueueClosedException.class);
         assertThat(queue.take()).extracting(BatchQueue.Pending::input).containsExactly("a");
         assertThat(queue.take()).as("closed and empty").isEmpty();
     }

@@ -63,6 +63,30 @@ class BatchingExecutorTests {
     }
 
     @Test
+    void aBadInputInASharedBatchFailsOnlyItsOwnRequest() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        CountDownLatch firstBatchRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (BatchingExecutor<Integer, Integer> executor = new BatchingExecutor<>("shared", SETTINGS, Clock.systemUTC(), inputs -> {
+            firstBatchRunning.countDown();
+            await(release);
+            if (inputs.contains(-1)) {
+                throw new IllegalArgumentException("negative input");
+            }
+            return inputs;
+        }, batchSizes::add)) {
+            CompletableFuture<BatchingExecutor.Outcome<Integer>> first = executor.submit(0, null);
+            assertThat(firstBatchRunning.await(5, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<BatchingExecutor.Outcome<Integer>>> mates = executor.submitAll(List.of(1, -1, 2, 3), null);
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS).output()).isZero();
+            assertThatThrownBy(() -> mates.get(1).get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalArgumentException.class);
+            assertThat(List.of(mates.get(0), mates.get(2), mates.get(3))).allSatisfy(f -> assertThat(f.get(5, TimeUnit.SECONDS)).isNotNull());
+            assertThat(batchSizes).as("the batch of four failed, then ran one by one").containsExactly(1, 1, 1, 1);
+        }
+    }
+
+    @Test
     void closeFinishesEveryAcceptedRequest() throws Exception {
         List<CompletableFuture<BatchingExecutor.Outcome<Integer>>> results = new ArrayList<>();
         BatchingExecutor<Integer, Integer> executor = new BatchingExecutor<>("slow", SETTINGS, Clock.systemUTC(), inputs -> {
@@ -77,7 +101,7 @@ class BatchingExecutorTests {
             assertThat(r).isCompleted();
             assertThat(r.get().output()).isNotNull();
         }
-        assertThatThrownBy(() -> executor.submit(99, null)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> executor.submit(99, null)).isInstanceOf(QueueClosedException.class);
     }
 
     private static void await(CountDownLatch latch) {

@@ -45,9 +45,15 @@ final class TestRepository {
         return dir;
     }
 
-    /** A version whose manifest is fine but whose SavedModel is garbage, as a half-copied upload looks. */
+    /**
+     * A version whose manifest is fine (copied from the model's first version) but whose SavedModel is
+     * garbage, as a half-copied upload looks.
+     */
     static Path corruptVersion(Path repo, String name, int version) throws IOException {
-        Path source = repo.resolve(name).resolve("1");
+        Path source;
+        try (var versions = Files.list(repo.resolve(name))) {
+            source = versions.filter(v -> Files.exists(v.resolve(ModelManifest.FILE_NAME))).sorted().findFirst().orElseThrow();
+        }
         Path dir = Files.createDirectories(repo.resolve(name).resolve(Integer.toString(version)));
         Files.copy(source.resolve(ModelManifest.FILE_NAME), dir.resolve(ModelManifest.FILE_NAME));
         Path savedModel = Files.createDirectories(dir.resolve(SavedModelExport.DIRECTORY));

@@ -1,0 +1,40 @@
+package io.qfserving.service.errors;
+
+import io.grpc.Status;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every way a request can fail, with the HTTP status and the gRPC code it maps to: the one table
+ * both transports answer from.
+ */
+public enum ErrorKind {
+    BAD_REQUEST(HttpStatus.BAD_REQUEST, Status.Code.INVALID_ARGUMENT),
+    NOT_FOUND(HttpStatus.NOT_FOUND, Status.Code.NOT_FOUND),
+    /** The body or the image it carries is over a configured limit. */
+    TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, Status.Code.INVALID_ARGUMENT),
+    UNSUPPORTED_MEDIA(HttpStatus.UNSUPPORTED_MEDIA_TYPE, Status.Code.INVALID_ARGUMENT),
+    UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, Status.Code.UNAUTHENTICATED),
+    FORBIDDEN(HttpStatus.FORBIDDEN, Status.Code.PERMISSION_DENIED),
+    /** The model's queue is full: retry later. */
+    OVERLOADED(HttpStatus.TOO_MANY_REQUESTS, Status.Code.RESOURCE_EXHAUSTED),
+    DEADLINE_EXCEEDED(HttpStatus.GATEWAY_TIMEOUT, Status.Code.DEADLINE_EXCEEDED),
+    /** The model is not ready, or the server is shutting down. */
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, Status.Code.UNAVAILABLE),
+    INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, Status.Code.INTERNAL);
+
+    private final HttpStatus http;
+    private final Status.Code grpc;
+
+    ErrorKind(HttpStatus http, Status.Code grpc) {
+        this.http = http;
+        this.grpc = grpc;
+    }
+
+    public HttpStatus http() {
+        return http;
+    }
+
+    public Status.Code grpc() {
+        return grpc;
+    }
+}

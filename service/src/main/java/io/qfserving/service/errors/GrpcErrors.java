@@ -1,0 +1,41 @@
+package io.qfserving.service.errors;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.grpc.server.exception.GrpcExceptionHandler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every exception a gRPC service throws (or passes to {@code onError}) as a status, from the same
+ * {@link ErrorKind} table the HTTP side uses. Trailer {@code qf-error-kind} names the kind.
+ */
+@Component
+public class GrpcErrors implements GrpcExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+    static final Metadata.Key<String> KIND = Metadata.Key.of("qf-error-kind", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Override
+    public StatusException handleException(Throwable exception) {
+        if (exception instanceof StatusException || exception instanceof StatusRuntimeException) {
+            return null;
+        }
+        ServingException failure = ServingException.from(exception);
+        if (failure.kind() == ErrorKind.INTERNAL) {
+            log.error("gRPC call failed", exception);
+        }
+        Metadata trailers = new Metadata();
+        trailers.put(KIND, failure.kind().name().toLowerCase(Locale.ROOT));
+        return status(failure).asException(trailers);
+    }
+
+    /** The status a failure maps to (also sent in-band by streaming calls). */
+    public static Status status(ServingException failure) {
+        return Status.fromCode(failure.kind().grpc()).withDescription(failure.getMessage());
+    }
+}

@@ -1,0 +1,62 @@
+package io.qfserving.service.errors;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every HTTP error as an RFC 9457 problem detail ({@code application/problem+json}): ours from
+ * {@link ErrorKind}, Spring MVC's own (wrong media type, missing part, body over the multipart limit)
+ * from its defaults. Each also carries {@code error}, the field Open Inference Protocol clients read.
+ */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    /** Seconds a client should wait before retrying an overloaded model. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    @ExceptionHandler(ServingException.class)
+    ResponseEntity<Object> serving(ServingException e, WebRequest request) {
+        if (e.kind() == ErrorKind.INTERNAL) {
+            log.error("request failed", e);
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.kind().http(), e.getMessage());
+        problem.setType(URI.create("urn:qf-serving:problem:" + e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        HttpHeaders headers = new HttpHeaders();
+        if (e.kind() == ErrorKind.OVERLOADED) {
+            headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return handleExceptionInternal(e, problem, headers, e.kind().http(), request);
+    }
+
+    /** The client hung up or sent a broken body while we read it. */
+    @ExceptionHandler(UncheckedIOException.class)
+    ResponseEntity<Object> unreadable(UncheckedIOException e, WebRequest request) {
+        return serving(ServingException.badRequest(e.getMessage()), request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+        return serving(ServingException.from(e), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (body instanceof ProblemDetail problem && problem.getDetail() != null) {
+            problem.setProperty("error", problem.getDetail());
+        }
+        return super.createResponseEntity(body, headers, status, request);
+    }
+}

@@ -1,0 +1,33 @@
+package io.qfserving.service.inference;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Request defaults and the limits every request is checked against before any decoding.
+ *
+ * @param defaultModel the model {@code POST /v1/classify} and gRPC calls without a model name use
+ * @param defaultTopK predictions returned when the request asks for none
+ * @param maxImageSize largest encoded image accepted (and largest HTTP body)
+ * @param maxPixels largest image accepted, width x height as its header declares it: larger ones are
+ *     refused before decoding, so a small file that claims a huge image cannot exhaust memory
+ * @param maxImagesPerRequest most images (or tensor rows) one request may carry
+ * @param maxRequestSize largest request body other than a single raw image (tensor requests,
+ *     multipart uploads, gRPC messages)
+ * @param timeout how long a request may take when the client sets no deadline of its own
+ */
+@Validated
+@ConfigurationProperties("qf.inference")
+public record InferenceProperties(
+        @NotBlank @DefaultValue("qf-mobilenet-v1-int8") String defaultModel,
+        @Min(1) @DefaultValue("5") int defaultTopK,
+        @DefaultValue("8MB") DataSize maxImageSize,
+        @Min(1) @DefaultValue("40000000") long maxPixels,
+        @Min(1) @DefaultValue("64") int maxImagesPerRequest,
+        @DefaultValue("64MB") DataSize maxRequestSize,
+        @DefaultValue("30s") Duration timeout) {}

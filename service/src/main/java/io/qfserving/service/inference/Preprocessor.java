@@ -1,0 +1,92 @@
+package io.qfserving.service.inference;
+
+import io.qfserving.models.data.ImagePreprocessor;
+import io.qfserving.models.export.ModelManifest;
+import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.errors.ServingException;
+import io.qfserving.service.repository.RepositoryListener;
+import io.qfserving.service.repository.ServedModel;
+import java.awt.Dimension;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.tensorflow.exceptions.TensorFlowException;
+
+/**
+ * Encoded image to model input, as the model's manifest prescribes, through the same TensorFlow
+ * graph the models were evaluated with (decode to RGB: grayscale expanded, alpha dropped, CMYK
+ * converted; bilinear resize; normalize). Every limit is checked before decoding: byte size, format
+ * by signature, and the pixel count the header declares.
+ */
+@Component
+class Preprocessor implements DisposableBean, RepositoryListener {
+
+    private static final byte[] WARM_UP_IMAGE = tinyPng();
+
+    private final InferenceProperties properties;
+    private final Map<ModelManifest.Preprocessing, ImagePreprocessor> graphs = new ConcurrentHashMap<>();
+
+    Preprocessor(InferenceProperties properties) {
+        this.properties = properties;
+    }
+
+    /** Builds and runs a loaded model's preprocessing graph once, so its first request pays no set-up. */
+    @Override
+    public void loaded(ServedModel model) {
+        apply(WARM_UP_IMAGE, model.manifest().preprocessing());
+    }
+
+    private static byte[] tinyPng() {
+        try {
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), "png", png);
+            return png.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    float[] apply(byte[] image, ModelManifest.Preprocessing spec) {
+        if (image.length > properties.maxImageSize().toBytes()) {
+            throw new ServingException(ErrorKind.TOO_LARGE, "the image is " + image.length + " bytes; the limit is "
+                    + properties.maxImageSize().toBytes());
+        }
+        ImageFormat format = ImageFormat.of(image);
+        Dimension size = format.declaredSize(image);
+        long pixels = (long) size.width * size.height;
+        if (size.width < 1 || size.height < 1) {
+            throw ServingException.badRequest("the " + format + " header declares an empty image");
+        }
+        if (pixels > properties.maxPixels()) {
+            throw new ServingException(ErrorKind.TOO_LARGE, "the " + format + " header declares " + size.width + "x" + size.height
+                    + " = " + pixels + " pixels; the limit is " + properties.maxPixels() + " (not decoded)");
+        }
+        ImagePreprocessor graph = graphs.computeIfAbsent(spec,
+                p -> new ImagePreprocessor(p.height(), p.width(), p.normalization()));
+        try {
+            return graph.apply(image);
+        } catch (TensorFlowException e) {
+            throw ServingException.badRequest("cannot decode the " + format + " image: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    @Override
+    public void destroy() {
+        graphs.values().forEach(ImagePreprocessor::close);
+        graphs.clear();
+    }
+}

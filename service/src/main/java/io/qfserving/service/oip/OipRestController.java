@@ -1,0 +1,246 @@
+package io.qfserving.service.oip;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.qfserving.service.errors.ServingException;
+import io.qfserving.service.inference.InferenceService;
+import io.qfserving.service.inference.Transport;
+import io.qfserving.service.repository.ServedModel;
+import io.qfserving.service.transport.HttpRequests;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Open Inference Protocol v2 over HTTP/REST, with Triton's binary tensor data extension (a JSON
+ * header of {@value #HEADER_LENGTH} bytes followed by raw tensors) and its classification extension.
+ * Readiness answers 200 for true and 400 for false, as the protocol specifies.
+ */
+@RestController
+@Tag(name = "open-inference-protocol", description = "KServe / Triton Open Inference Protocol v2")
+class OipRestController {
+
+    static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+
+    record ServerMetadata(String name, String version, List<String> extensions) {}
+
+    record TensorMetadata(String name, String datatype, List<Long> shape) {}
+
+    record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
+                         List<TensorMetadata> outputs) {}
+
+    record InferRequestJson(String id, Map<String, Object> parameters, List<InputJson> inputs, List<OutputJson> outputs) {}
+
+    record InputJson(String name, List<Long> shape, String datatype, Map<String, Object> parameters, JsonNode data) {}
+
+    record OutputJson(String name, Map<String, Object> parameters) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record InferResponseJson(@JsonProperty("model_name") String modelName, @JsonProperty("model_version") String modelVersion,
+                             String id, List<OutputTensorJson> outputs) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OutputTensorJson(String name, String datatype, List<Long> shape, Map<String, Object> parameters, Object data) {}
+
+    private final OipService oip;
+    private final InferenceService inference;
+    private final JsonMapper json;
+
+    OipRestController(OipService oip, InferenceService inference, JsonMapper json) {
+        this.oip = oip;
+        this.inference = inference;
+        this.json = json;
+    }
+
+    @Operation(summary = "Server metadata")
+    @GetMapping("/v2")
+    ServerMetadata server() {
+        return new ServerMetadata(OipService.SERVER_NAME, oip.serverVersion(), OipService.EXTENSIONS);
+    }
+
+    @Operation(summary = "Liveness")
+    @GetMapping("/v2/health/live")
+    Map<String, Boolean> live() {
+        return Map.of("live", true);
+    }
+
+    @Operation(summary = "Readiness: every model has a ready version")
+    @GetMapping("/v2/health/ready")
+    ResponseEntity<Map<String, Boolean>> ready() {
+        return readiness(oip.serverReady());
+    }
+
+    @Operation(summary = "Model readiness")
+    @GetMapping({"/v2/models/{model}/ready", "/v2/models/{model}/versions/{version}/ready"})
+    ResponseEntity<Map<String, Boolean>> modelReady(@PathVariable String model, @PathVariable(required = false) String version) {
+        return readiness(oip.modelReady(model, version));
+    }
+
+    private static ResponseEntity<Map<String, Boolean>> readiness(boolean ready) {
+        return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.BAD_REQUEST).body(Map.of("ready", ready));
+    }
+
+    @Operation(summary = "Model metadata: versions, platform, input and output tensors")
+    @GetMapping({"/v2/models/{model}", "/v2/models/{model}/versions/{version}"})
+    ModelMetadata model(@PathVariable String model, @PathVariable(required = false) String version) {
+        ServedModel served = oip.metadata(model, version);
+        var p = served.manifest().preprocessing();
+        long classes = served.manifest().labels().size();
+        return new ModelMetadata(model, version == null ? oip.readyVersions(model) : List.of(version), OipService.platform(served),
+                List.of(new TensorMetadata(OipService.INPUT, OipTensors.FP32, List.of(-1L, (long) p.height(), (long) p.width(), 3L))),
+                List.of(new TensorMetadata(OipService.OUTPUT_PROBS, OipTensors.FP32, List.of(-1L, classes)),
+                        new TensorMetadata(OipService.OUTPUT_LOGITS, OipTensors.FP32, List.of(-1L, classes))));
+    }
+
+    @Operation(summary = "Inference: JSON tensors, or a JSON header plus binary tensors (binary tensor data extension)")
+    @PostMapping({"/v2/models/{model}/infer", "/v2/models/{model}/versions/{version}/infer"})
+    ResponseEntity<byte[]> infer(@PathVariable String model, @PathVariable(required = false) String version,
+                                 @RequestHeader(name = HEADER_LENGTH, required = false) Long headerLength,
+                                 @RequestHeader(name = HttpRequests.TIMEOUT_HEADER, required = false) String timeout,
+                                 HttpServletRequest http) {
+        byte[] body = HttpRequests.body(http, inference.properties().maxRequestSize().toBytes());
+        int jsonLength = headerLength == null ? body.length : (int) Math.min(headerLength, Integer.MAX_VALUE);
+        if (jsonLength < 0 || jsonLength > body.length) {
+            throw ServingException.badRequest(HEADER_LENGTH + " is " + headerLength + " but the body has " + body.length + " bytes");
+        }
+        InferRequestJson request = parse(body, jsonLength);
+        OipService.Response response = oip.infer(model, version, decode(request, body, jsonLength),
+                inference.deadline(HttpRequests.timeout(timeout)), Transport.HTTP);
+        return encode(response);
+    }
+
+    private InferRequestJson parse(byte[] body, int length) {
+        try {
+            InferRequestJson request = json.readValue(body, 0, length, InferRequestJson.class);
+            if (request == null || request.inputs() == null) {
+                throw ServingException.badRequest("the request has no 'inputs'");
+            }
+            return request;
+        } catch (JacksonException e) {
+            throw ServingException.badRequest("the inference request is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** JSON {@code data} (flat or nested) or the binary section, in input order. */
+    private static OipService.Request decode(InferRequestJson request, byte[] body, int jsonLength) {
+        List<OipService.Input> inputs = new ArrayList<>();
+        int offset = jsonLength;
+        for (InputJson in : request.inputs()) {
+            if (in.name() == null || in.shape() == null || in.datatype() == null) {
+                throw ServingException.badRequest("every input needs 'name', 'shape' and 'datatype'");
+            }
+            long[] shape = in.shape().stream().mapToLong(Long::longValue).toArray();
+            if (!OipTensors.FP32.equals(in.datatype())) {
+                throw ServingException.badRequest("input '" + in.name() + "' is " + in.datatype() + "; only FP32 is accepted");
+            }
+            Integer binarySize = intParameter(in.parameters(), "binary_data_size", in.name());
+            float[] values;
+            if (binarySize != null) {
+                int size = binarySize;
+                if (size < 0 || offset + size > body.length) {
+                    throw ServingException.badRequest("input '" + in.name() + "' declares " + size + " binary bytes; the body has "
+                            + (body.length - offset) + " left");
+                }
+                values = OipTensors.fp32(body, offset, size, in.name());
+                offset += size;
+            } else {
+                values = flatten(in.data(), in.name(), OipTensors.elements(shape, in.name()));
+            }
+            inputs.add(new OipService.Input(in.name(), in.datatype(), shape, values));
+        }
+        List<OipService.RequestedOutput> outputs = new ArrayList<>();
+        if (request.outputs() != null) {
+            for (OutputJson out : request.outputs()) {
+                Map<String, Object> p = out.parameters() == null ? Map.of() : out.parameters();
+                Integer classification = intParameter(p, "classification", out.name());
+                outputs.add(new OipService.RequestedOutput(out.name(), classification == null ? 0 : classification,
+                        Boolean.TRUE.equals(p.get("binary_data"))));
+            }
+        }
+        boolean binaryByDefault = request.parameters() != null && Boolean.TRUE.equals(request.parameters().get("binary_data_output"));
+        return new OipService.Request(request.id(), inputs, outputs, binaryByDefault);
+    }
+
+    private static Integer intParameter(Map<String, Object> parameters, String key, String tensor) {
+        Object value = parameters == null ? null : parameters.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+            throw ServingException.badRequest("parameter '" + key + "' of '" + tensor + "' must be an integer, got " + value);
+        }
+        return number.intValue();
+    }
+
+    /** The numbers of a JSON tensor, flat or nested row-major; at most {@code expected} are read. */
+    private static float[] flatten(JsonNode data, String input, int expected) {
+        if (data == null || !data.isArray()) {
+            throw ServingException.badRequest("input '" + input + "' has no 'data' array (or binary_data_size)");
+        }
+        float[] values = new float[expected];
+        int count = flattenInto(data, values, 0, input);
+        if (count != expected) {
+            throw ServingException.badRequest("input '" + input + "' carries " + count + " values; its shape needs " + expected);
+        }
+        return values;
+    }
+
+    private static int flattenInto(JsonNode node, float[] values, int position, String input) {
+        for (JsonNode element : node) {
+            if (element.isArray()) {
+                position = flattenInto(element, values, position, input);
+            } else if (element.isNumber()) {
+                if (position >= values.length) {
+                    return position + 1;
+                }
+                values[position++] = element.floatValue();
+            } else {
+                throw ServingException.badRequest("input '" + input + "' holds a non-number: " + element);
+            }
+        }
+        return position;
+    }
+
+    private ResponseEntity<byte[]> encode(OipService.Response response) {
+        ByteArrayOutputStream binary = new ByteArrayOutputStream();
+        List<OutputTensorJson> outputs = new ArrayList<>();
+        for (OipService.Output out : response.outputs()) {
+            List<Long> shape = Arrays.stream(out.shape()).boxed().toList();
+            if (out.binary()) {
+                byte[] raw = out.values() != null ? OipTensors.fp32(out.values()) : OipTensors.bytes(out.strings());
+                binary.writeBytes(raw);
+                outputs.add(new OutputTensorJson(out.name(), out.datatype(), shape, Map.of("binary_data_size", raw.length), null));
+            } else {
+                outputs.add(new OutputTensorJson(out.name(), out.datatype(), shape, null,
+                        out.values() != null ? out.values() : out.strings()));
+            }
+        }
+        byte[] header = json.writeValueAsBytes(new InferResponseJson(response.model().name(), response.model().version(),
+                response.id(), outputs));
+        if (binary.size() == 0) {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(header);
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(header.length + binary.size());
+        body.writeBytes(header);
+        body.writeBytes(binary.toByteArray());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header(HEADER_LENGTH, Integer.toString(header.length)).body(body.toByteArray());
+    }
+
+}

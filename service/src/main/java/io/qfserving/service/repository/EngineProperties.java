@@ -1,0 +1,36 @@
+package io.qfserving.service.repository;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How each loaded model version runs.
+ *
+ * @param threads intra-op threads of each engine session (TensorFlow and ONNX Runtime alike); 0 lets
+ *     the engine choose (one per core). One batch runs at a time per version, so this is the
+ *     parallelism inside a batch.
+ * @param batching the dynamic batching queue in front of each version
+ */
+@Validated
+@ConfigurationProperties("qf.engine")
+public record EngineProperties(
+        @Min(0) @DefaultValue("0") int threads,
+        @Valid @DefaultValue Batching batching) {
+
+    /**
+     * @param maxBatchSize the most images one engine call takes
+     * @param maxQueueDelay how long the oldest queued image may wait for a batch to fill; 0 runs
+     *     whatever is queued as soon as the engine is free (Triton's default), which batches naturally
+     *     under load without adding latency when idle
+     * @param queueCapacity images that may wait per version; beyond it requests are refused at once
+     *     (HTTP 429, gRPC RESOURCE_EXHAUSTED)
+     */
+    public record Batching(
+            @Min(1) @DefaultValue("16") int maxBatchSize,
+            @DefaultValue("0ms") Duration maxQueueDelay,
+            @Min(1) @DefaultValue("64") int queueCapacity) {}
+}

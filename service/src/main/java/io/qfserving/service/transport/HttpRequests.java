@@ -1,0 +1,59 @@
+package io.qfserving.service.transport;
+
+import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.errors.ServingException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+
+/** What every HTTP endpoint reads the same way: bodies within a size limit, and the client's timeout. */
+public final class HttpRequests {
+
+    /** The client's own deadline for a request, in milliseconds (gRPC clients send grpc-timeout instead). */
+    public static final String TIMEOUT_HEADER = "X-Request-Timeout-Ms";
+
+    private HttpRequests() {}
+
+    /**
+     * The whole body, refused with TOO_LARGE as soon as it passes {@code limit} bytes: by its declared
+     * Content-Length before reading anything, or while reading when the length is not declared.
+     */
+    public static byte[] body(HttpServletRequest request, long limit) {
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(declared, limit);
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (body.length > limit) {
+                throw tooLarge(body.length, limit);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the request body", e);
+        }
+    }
+
+    private static ServingException tooLarge(long size, long limit) {
+        return new ServingException(ErrorKind.TOO_LARGE, "the request body is " + (size > limit + 1 ? size + " bytes" : "over "
+                + limit + " bytes") + "; the limit is " + limit + " bytes");
+    }
+
+    /** The {@value #TIMEOUT_HEADER} header as a duration, or null when absent. */
+    public static Duration timeout(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            long millis = Long.parseLong(header.strip());
+            if (millis < 1) {
+                throw ServingException.badRequest(TIMEOUT_HEADER + " must be a positive number of milliseconds");
+            }
+            return Duration.ofMillis(millis);
+        } catch (NumberFormatException e) {
+            throw ServingException.badRequest(TIMEOUT_HEADER + " must be a number of milliseconds, got '" + header + "'");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.qfserving.service.experiment;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An A/B experiment behind one public model name. A plain value, so that it binds from
+ * {@code application.yml} or a JSON body as it is; {@link ExperimentRegistry#replace} validates it
+ * before it routes anything.
+ *
+ * @param name the public model name clients ask for, e.g. {@code mobilenet-v2}
+ * @param variants the arms, in report order
+ * @param shadow traffic mirrored to one more model, or null for none
+ * @param allowOverride whether a client may pin an arm by name (the override header)
+ * @param control the arm the others are compared with in the report, or null for the first
+ */
+public record Experiment(String name, List<Variant> variants, Shadow shadow, boolean allowOverride, String control) {
+
+    public Experiment {
+        variants = variants == null ? List.of() : List.copyOf(variants);
+    }
+
+    public Optional<Variant> variant(String variantName) {
+        return variants.stream().filter(v -> v.name() != null && v.name().equals(variantName)).findFirst();
+    }
+
+    /** The arm named {@code control}, or the first arm when none is named. */
+    public String controlVariant() {
+        return control != null ? control : variants.getFirst().name();
+    }
+
+    /** The model the shadow mirrors to: the named variant's model, else the target read as {@code model[@version]}. */
+    ModelRef shadowModel() {
+        return variant(shadow.target()).map(Variant::ref).orElseGet(() -> ModelRef.parse(shadow.target()));
+    }
+}

@@ -1,0 +1,9 @@
+package io.qfserving.service.experiment;
+
+/** Answers, for validation, whether the server holds a model. */
+@FunctionalInterface
+public interface LoadedModels {
+
+    /** Whether that model and version is loaded; for a ref without a version, whether any version is. */
+    boolean isLoaded(ModelRef ref);
+}

@@ -1,0 +1,26 @@
+package io.qfserving.service.experiment;
+
+/**
+ * Where one request goes.
+ *
+ * @param experiment the experiment's (public model) name
+ * @param variant the chosen arm's name; responses and metrics report it
+ * @param model the model (and version, or null for the newest) that answers
+ * @param assignment how the arm was chosen
+ * @param shadow the model this request is also mirrored to, or null when it is not mirrored
+ */
+public record Route(String experiment, String variant, ModelRef model, Assignment assignment, ModelRef shadow) {
+
+    public enum Assignment {
+        /** The client pinned the arm by name. */
+        OVERRIDE,
+        /** Chosen by hashing the client's key: the same key gets the same arm while the weights stay. */
+        STICKY,
+        /** Drawn at random in proportion to the weights. */
+        WEIGHTED
+    }
+
+    public boolean mirrored() {
+        return shadow != null;
+    }
+}

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TensorFlowException;
 
 /**
@@ -71,7 +72,7 @@ class Preprocessor implements DisposableBean, RepositoryListener {
                 p -> new ImagePreprocessor(p.height(), p.width(), p.normalization()));
         try {
             return graph.apply(image);
-        } catch (TensorFlowException e) {
+        } catch (TFInvalidArgumentException | TensorFlowException e) {
             throw ServingException.badRequest("cannot decode the " + format + " image: " + firstLine(e.getMessage()));
         }
     }

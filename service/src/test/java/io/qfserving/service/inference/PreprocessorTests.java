@@ -1,0 +1,83 @@
+package io.qfserving.service.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.qfserving.models.export.ModelManifest;
+import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.errors.ServingException;
+import io.qfserving.service.testing.TestImages;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/** Every input the issue names: decoded when it is a real image, refused before decoding when it is not. */
+class PreprocessorTests {
+
+    static final ModelManifest.Preprocessing SPEC = new ModelManifest.Preprocessing("RGB", 32, 32, "bilinear",
+            List.of(127.5f, 127.5f, 127.5f), List.of(127.5f, 127.5f, 127.5f), "NHWC");
+    static final Preprocessor PREPROCESSOR = new Preprocessor(new InferenceProperties("m", 5, DataSize.ofKilobytes(512),
+            1_000_000, 8, DataSize.ofMegabytes(4), Duration.ofSeconds(5)));
+
+    @AfterAll
+    static void close() {
+        PREPROCESSOR.destroy();
+    }
+
+    @Test
+    void decodesJpegPngGrayscaleAlphaAndCmykToNormalizedRgb() {
+        for (byte[] image : List.of(TestImages.jpeg(TestImages.scene(64, 48, 1)), TestImages.png(TestImages.scene(50, 70, 2)),
+                TestImages.grayscalePng(40, 40, 3), TestImages.rgbaPng(40, 30, 4), TestImages.cmykJpeg(48, 48, 5))) {
+            float[] pixels = PREPROCESSOR.apply(image, SPEC);
+            assertThat(pixels).hasSize(32 * 32 * 3);
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (float p : pixels) {
+                min = Math.min(min, p);
+                max = Math.max(max, p);
+            }
+            assertThat(min).isGreaterThanOrEqualTo(-1f);
+            assertThat(max).isLessThanOrEqualTo(1f).isGreaterThan(min);
+        }
+    }
+
+    @Test
+    void aGrayscaleImageBecomesThreeEqualChannels() {
+        float[] pixels = PREPROCESSOR.apply(TestImages.grayscalePng(40, 40, 3), SPEC);
+        for (int i = 0; i < pixels.length; i += 3) {
+            assertThat(pixels[i]).isEqualTo(pixels[i + 1]).isEqualTo(pixels[i + 2]);
+        }
+    }
+
+    @Test
+    void aCmykJpegKeepsItsColours() {
+        var scene = TestImages.scene(48, 48, 5);
+        float[] fromRgb = PREPROCESSOR.apply(TestImages.png(scene), SPEC);
+        float[] fromCmyk = PREPROCESSOR.apply(TestImages.cmykJpeg(48, 48, 5), SPEC);
+        double meanError = 0;
+        for (int i = 0; i < fromRgb.length; i++) {
+            meanError += Math.abs(fromRgb[i] - fromCmyk[i]) / fromRgb.length;
+        }
+        assertThat(meanError).as("CMYK decoded to the same colours, up to JPEG loss").isLessThan(0.1);
+    }
+
+    @Test
+    void refusesWhatIsNotAnImageOrIsOverALimitBeforeDecoding() {
+        byte[] jpeg = TestImages.jpeg(TestImages.scene(512, 384, 1));
+        assertKind(new byte[0], ErrorKind.BAD_REQUEST, "empty");
+        assertKind("just some text".getBytes(StandardCharsets.UTF_8), ErrorKind.UNSUPPORTED_MEDIA, "neither JPEG nor PNG");
+        assertKind(TestImages.truncated(jpeg, 0.5), ErrorKind.BAD_REQUEST, "cannot decode the JPEG image");
+        assertKind(TestImages.truncated(jpeg, 0.01), ErrorKind.BAD_REQUEST, "not a valid JPEG image");
+        assertKind(TestImages.pngClaiming(50_000, 50_000), ErrorKind.TOO_LARGE, "50000x50000");
+        assertKind(new byte[600 * 1024], ErrorKind.TOO_LARGE, "limit");
+    }
+
+    private static void assertKind(byte[] image, ErrorKind kind, String message) {
+        assertThatThrownBy(() -> PREPROCESSOR.apply(image, SPEC))
+                .isInstanceOfSatisfying(ServingException.class, e -> assertThat(e.kind()).isEqualTo(kind))
+                .hasMessageContaining(message);
+    }
+}

@@ -1,0 +1,43 @@
+package io.qfserving.service.testing;
+
+import io.qfserving.models.data.ImagePreprocessor;
+import io.qfserving.models.eval.Classifier;
+import io.qfserving.models.eval.Engines;
+import io.qfserving.models.eval.Scores;
+import io.qfserving.models.export.ModelManifest;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A model version called directly, no server: what served answers are compared against. */
+public final class DirectEngine implements AutoCloseable {
+
+    private final ModelManifest manifest;
+    private final Classifier classifier;
+    private final ImagePreprocessor preprocessor;
+
+    public DirectEngine(String model) {
+        Path version = Path.of(EmbeddedModelsTest.REPOSITORY, model, "1");
+        manifest = ModelManifest.read(version);
+        classifier = Engines.open(version, manifest, manifest.primaryArtifact(), 1);
+        ModelManifest.Preprocessing p = manifest.preprocessing();
+        preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization());
+    }
+
+    public float[] preprocess(byte[] image) {
+        return preprocessor.apply(image);
+    }
+
+    public Scores scores(byte[] image) {
+        return classifier.scores(List.of(preprocess(image)));
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    @Override
+    public void close() {
+        classifier.close();
+        preprocessor.close();
+    }
+}

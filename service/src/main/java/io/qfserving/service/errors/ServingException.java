@@ -1,6 +1,7 @@
 package io.qfserving.service.errors;
 
 import io.qfserving.service.batching.DeadlineExceededException;
+import io.qfserving.service.batching.QueueClosedException;
 import io.qfserving.service.batching.QueueFullException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -45,7 +46,9 @@ public final class ServingException extends RuntimeException {
             case ServingException serving -> serving;
             case QueueFullException full -> new ServingException(ErrorKind.OVERLOADED, full.getMessage(), full);
             case DeadlineExceededException late -> new ServingException(ErrorKind.DEADLINE_EXCEEDED, late.getMessage(), late);
-            default -> new ServingException(ErrorKind.INTERNAL, "internal error: " + cause, cause);
+            case QueueClosedException closed -> new ServingException(ErrorKind.UNAVAILABLE, closed.getMessage(), closed);
+            // The cause stays in the server's log; clients learn only that it was not their fault.
+            default -> new ServingException(ErrorKind.INTERNAL, "internal server error", cause);
         };
     }
 }

@@ -1,0 +1,185 @@
+package io.qfserving.service.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.qfserving.proto.v1.ClassificationServiceGrpc;
+import io.qfserving.proto.v1.ClassifyRequest;
+import io.qfserving.service.repository.ModelLease;
+import io.qfserving.service.repository.ModelRepository;
+import io.qfserving.service.repository.RepositoryListener;
+import io.qfserving.service.repository.ServedModel;
+import io.qfserving.service.testing.Http;
+import io.qfserving.service.testing.ModelFolders;
+import io.qfserving.service.testing.TestImages;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A full queue refuses at once (HTTP 429 with Retry-After, gRPC RESOURCE_EXHAUSTED) while every
+ * accepted request completes; a client's deadline is honoured. The engine is held still by a
+ * {@link Gate} that blocks the batching thread after a batch has run, before its results go out.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "qf.repository.poll-interval=0s",
+    "qf.engine.batching.max-batch-size=1",
+    "qf.engine.batching.queue-capacity=4",
+    "qf.inference.default-model=" + OverloadAndDeadlineTests.MODEL,
+    "spring.grpc.server.port=0",
+    "spring.grpc.server.inprocess.name=overload",
+})
+class OverloadAndDeadlineTests {
+
+    static final String MODEL = "qf-mobilenet-v2-int8";
+    static final Path REPOSITORY = ModelFolders.copyOf(MODEL);
+
+    @DynamicPropertySource
+    static void repository(DynamicPropertyRegistry registry) {
+        registry.add("qf.repository.path", REPOSITORY::toString);
+    }
+
+    /** Holds the batching thread after each batch while closed. */
+    static final class Gate implements RepositoryListener {
+
+        private final Semaphore open = new Semaphore(Integer.MAX_VALUE);
+        private volatile CountDownLatch held = new CountDownLatch(1);
+
+        void close() throws InterruptedException {
+            held = new CountDownLatch(1);
+            open.acquire(Integer.MAX_VALUE);
+        }
+
+        void awaitHeldBatch() throws InterruptedException {
+            assertThat(held.await(10, TimeUnit.SECONDS)).as("a batch reached the gate").isTrue();
+        }
+
+        void open() {
+            open.release(Integer.MAX_VALUE - open.availablePermits());
+        }
+
+        @Override
+        public void batchRan(ServedModel model, int size) {
+            held.countDown();
+            open.acquireUninterruptibly();
+            open.release();
+        }
+    }
+
+    @TestConfiguration
+    static class GateConfiguration {
+        @Bean
+        Gate gate() {
+            return new Gate();
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Gate gate;
+
+    @Autowired
+    ModelRepository repository;
+
+    final byte[] jpeg = TestImages.jpeg(TestImages.scene(160, 120, 31));
+
+    @AfterEach
+    void openGate() {
+        gate.open();
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnceAndEveryAcceptedRequestCompletes() throws Exception {
+        Http http = new Http(port);
+        gate.close();
+        List<CompletableFuture<Http.Response>> accepted = new ArrayList<>();
+        accepted.add(CompletableFuture.supplyAsync(() -> http.post("/v1/classify", "image/jpeg", jpeg)));
+        gate.awaitHeldBatch();
+        for (int i = 0; i < 4; i++) {
+            accepted.add(CompletableFuture.supplyAsync(() -> http.post("/v1/classify", "image/jpeg", jpeg)));
+        }
+        awaitQueueDepth(4);
+
+        for (int i = 0; i < 5; i++) {
+            Http.Response refused = http.post("/v1/classify", "image/jpeg", jpeg);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(refused.json().get("detail").asString()).contains("queue is full");
+        }
+        ManagedChannel channel = InProcessChannelBuilder.forName("overload").build();
+        try {
+            assertThatThrownBy(() -> ClassificationServiceGrpc.newBlockingStub(channel)
+                    .classify(ClassifyRequest.newBuilder().setImage(ByteString.copyFrom(jpeg)).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+        } finally {
+            channel.shutdownNow();
+        }
+
+        gate.open();
+        for (CompletableFuture<Http.Response> request : accepted) {
+            Http.Response response = request.get(30, TimeUnit.SECONDS);
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.json().get("predictions")).hasSize(5);
+        }
+    }
+
+    @Test
+    void aClientDeadlineEndsTheWaitWithATimeoutStatus() throws Exception {
+        Http http = new Http(port);
+        gate.close();
+        CompletableFuture<Http.Response> running = CompletableFuture.supplyAsync(() -> http.post("/v1/classify", "image/jpeg", jpeg));
+        gate.awaitHeldBatch();
+
+        long start = System.nanoTime();
+        Http.Response late = http.post("/v1/classify", "image/jpeg", jpeg, "X-Request-Timeout-Ms", "300");
+        assertThat(late.status()).isEqualTo(504);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+
+        ManagedChannel channel = InProcessChannelBuilder.forName("overload").build();
+        try {
+            assertThatThrownBy(() -> ClassificationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+                    .classify(ClassifyRequest.newBuilder().setImage(ByteString.copyFrom(jpeg)).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        } finally {
+            channel.shutdownNow();
+        }
+        gate.open();
+        assertThat(running.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+
+    private void awaitQueueDepth(int depth) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (ModelLease lease = repository.acquire(MODEL, null)) {
+                if (lease.model().queueDepth() == depth) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the queue never reached " + depth);
+    }
+}

@@ -1,0 +1,98 @@
+package io.qfserving.service.classify;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verify;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.errors.ServingException;
+import io.qfserving.service.inference.InferenceProperties;
+import io.qfserving.service.inference.InferenceService;
+import io.qfserving.service.inference.Transport;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.util.unit.DataSize;
+
+/** The HTTP edge alone: request parsing and the problem details errors become. */
+@WebMvcTest(ClassifyController.class)
+class ClassifyControllerTests {
+
+    static final byte[] IMAGE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3};
+
+    @Autowired
+    MockMvc mvc;
+
+    @MockitoBean
+    ClassifyService classify;
+
+    @MockitoBean
+    InferenceService inference;
+
+    final Instant deadline = Instant.parse("2026-01-01T00:00:00Z");
+
+    @BeforeEach
+    void limits() {
+        given(inference.properties()).willReturn(new InferenceProperties("default", 5, DataSize.ofKilobytes(1), 1000, 4,
+                DataSize.ofKilobytes(4), Duration.ofSeconds(30)));
+        given(inference.deadline(any())).willReturn(deadline);
+    }
+
+    @Test
+    void anOverloadedModelAnswers429WithRetryAfter() throws Exception {
+        given(classify.classify(eq("m"), eq(null), anyList(), eq(3), eq(deadline), eq(Transport.HTTP)))
+                .willThrow(new ServingException(ErrorKind.OVERLOADED, "the model's queue is full"));
+        mvc.perform(post("/v1/models/m:classify?top_k=3").contentType(MediaType.IMAGE_JPEG).content(IMAGE))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(header().string("Content-Type", MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+                .andExpect(jsonPath("$.type").value("urn:qf-serving:problem:overloaded"))
+                .andExpect(jsonPath("$.detail").value("the model's queue is full"))
+                .andExpect(jsonPath("$.error").value("the model's queue is full"));
+    }
+
+    @Test
+    void theTimeoutHeaderBecomesTheRequestDeadline() throws Exception {
+        given(classify.classify(any(), any(), anyList(), any(), any(), any()))
+                .willThrow(new ServingException(ErrorKind.DEADLINE_EXCEEDED, "too late"));
+        mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_PNG).content(IMAGE).header("X-Request-Timeout-Ms", "250"))
+                .andExpect(status().isGatewayTimeout());
+        verify(inference).deadline(Duration.ofMillis(250));
+    }
+
+    @Test
+    void aBodyOverTheImageLimitIsRefusedBeforeClassifying() throws Exception {
+        mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(new byte[2048]))
+                .andExpect(status().isContentTooLarge())
+                .andExpect(jsonPath("$.detail").value("the request body is 2048 bytes; the limit is 1024 bytes"));
+    }
+
+    @Test
+    void aMultipartUploadWithoutFilePartsIsABadRequest() throws Exception {
+        mvc.perform(multipart("/v1/classify").param("top_k", "2"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.status").value(400));
+    }
+
+    @Test
+    void anUnexpectedFailureIsAnInternalErrorWithoutDetailsOfTheCause() throws Exception {
+        given(classify.classify(any(), any(), anyList(), any(), any(), any())).willThrow(new IllegalStateException("boom"));
+        mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(IMAGE))
+                .andExpect(status().isInternalServerError())
+                .andExpect(jsonPath("$.type").value("urn:qf-serving:problem:internal"))
+                .andExpect(jsonPath("$.detail").value("internal server error"));
+    }
+}

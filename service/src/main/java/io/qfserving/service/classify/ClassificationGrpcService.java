@@ -6,9 +6,12 @@ import io.grpc.stub.StreamObserver;
 import io.qfserving.proto.v1.ClassificationServiceGrpc;
 import io.qfserving.proto.v1.ClassifyRequest;
 import io.qfserving.proto.v1.ClassifyResponse;
+import io.qfserving.proto.v1.FeedbackRequest;
+import io.qfserving.proto.v1.FeedbackResponse;
 import io.qfserving.proto.v1.Timing;
 import io.qfserving.service.errors.GrpcErrors;
 import io.qfserving.service.errors.ServingException;
+import io.qfserving.service.feedback.FeedbackService;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Transport;
 import io.qfserving.service.repository.ServedModel;
@@ -21,7 +24,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 /**
- * {@code qfserving.v1.ClassificationService}: unary Classify, and ClassifyStream, which classifies up
+ * {@code qfserving.v1.ClassificationService}: unary Classify and Feedback, and ClassifyStream, which classifies up
  * to {@link #STREAM_WINDOW} images of a stream at once (so they batch with each other) and answers
  * in request order; an image that fails gets an in-band error and the stream goes on.
  */
@@ -33,11 +36,13 @@ class ClassificationGrpcService extends ClassificationServiceGrpc.Classification
 
     private final ClassifyService classify;
     private final InferenceService inference;
+    private final FeedbackService feedback;
     private final ExecutorService streamWorkers = Executors.newVirtualThreadPerTaskExecutor();
 
-    ClassificationGrpcService(ClassifyService classify, InferenceService inference) {
+    ClassificationGrpcService(ClassifyService classify, InferenceService inference, FeedbackService feedback) {
         this.classify = classify;
         this.inference = inference;
+        this.feedback = feedback;
     }
 
     @Override
@@ -47,9 +52,9 @@ class ClassificationGrpcService extends ClassificationServiceGrpc.Classification
     }
 
     private ClassifyResponse classifyOne(ClassifyRequest request, Deadline deadline) {
-        ClassifyService.Result result = classify.classify(request.getModel(), request.getVersion(),
+        ClassifyService.Result result = classify.classify(new ClassifyService.Call(request.getModel(), request.getVersion(),
                 List.of(request.getImage().toByteArray()), request.getTopK() == 0 ? null : request.getTopK(),
-                inference.deadline(GrpcCalls.timeLeft(deadline)), Transport.GRPC);
+                inference.deadline(GrpcCalls.timeLeft(deadline)), Transport.GRPC, request.getClientId(), request.getPinVariant()));
         ServedModel model = result.inference().model();
         var timing = result.inference().timing();
         ClassifyResponse.Builder response = ClassifyResponse.newBuilder()
@@ -64,11 +69,27 @@ class ClassificationGrpcService extends ClassificationServiceGrpc.Classification
                         .setPreprocessMs(io.qfserving.service.inference.Timing.millis(timing.preprocess()))
                         .setInferenceMs(io.qfserving.service.inference.Timing.millis(timing.inference()))
                         .setTotalMs(io.qfserving.service.inference.Timing.millis(timing.total())));
+        if (result.route() != null) {
+            response.setExperiment(result.route().experiment()).setExperimentVariant(result.route().variant());
+        }
         for (Prediction p : result.predictions().getFirst()) {
             response.addPredictions(io.qfserving.proto.v1.Prediction.newBuilder()
                     .setLabel(p.label()).setSynset(p.synset()).setIndex(p.index()).setScore(p.score()));
         }
         return response.build();
+    }
+
+    @Override
+    public void feedback(FeedbackRequest request, StreamObserver<FeedbackResponse> responses) {
+        FeedbackService.Verdict verdict = feedback.record(request.getRequestId(), request.getLabel(), request.getImage());
+        responses.onNext(FeedbackResponse.newBuilder()
+                .setCorrect(verdict.correct())
+                .setPredicted(io.qfserving.proto.v1.Prediction.newBuilder().setLabel(verdict.predicted().name())
+                        .setSynset(verdict.predicted().synset()).setIndex(verdict.predicted().index()))
+                .setActualLabel(verdict.actual().name())
+                .setActualSynset(verdict.actual().synset())
+                .build());
+        responses.onCompleted();
     }
 
     @Override

@@ -30,6 +30,10 @@ import org.springframework.web.multipart.MultipartFile;
 class ClassifyController {
 
     static final String REQUEST_ID_HEADER = "X-Request-Id";
+    /** Sticky experiments: the same client id keeps its variant while the weights stay. */
+    static final String CLIENT_ID_HEADER = "X-Client-Id";
+    /** Pins an experiment variant by name, where the experiment allows it. */
+    static final String VARIANT_HEADER = "X-Variant";
 
     private final ClassifyService classify;
     private final InferenceService inference;
@@ -48,10 +52,12 @@ class ClassifyController {
             @Parameter(description = "predictions per image (default 5)") @RequestParam(name = "top_k", required = false) Integer topK,
             @Parameter(description = "the client's deadline in milliseconds")
             @RequestHeader(name = HttpRequests.TIMEOUT_HEADER, required = false) String timeout,
+            @Parameter(description = "sticky experiment assignment") @RequestHeader(name = CLIENT_ID_HEADER, required = false) String clientId,
+            @Parameter(description = "pin an experiment variant") @RequestHeader(name = VARIANT_HEADER, required = false) String variant,
             HttpServletRequest request) {
         byte[] image = HttpRequests.body(request, inference.properties().maxImageSize().toBytes());
-        ClassifyService.Result result = classify.classify(model, version, List.of(image), topK,
-                inference.deadline(HttpRequests.timeout(timeout)), Transport.HTTP);
+        ClassifyService.Result result = classify.classify(new ClassifyService.Call(model, version, List.of(image), topK,
+                inference.deadline(HttpRequests.timeout(timeout)), Transport.HTTP, clientId, variant));
         return respond(result, ClassifyResponse.of(result, result.predictions().getFirst(), null));
     }
 
@@ -63,13 +69,15 @@ class ClassifyController {
             @PathVariable(required = false) String version,
             @RequestPart("file") List<MultipartFile> files,
             @RequestParam(name = "top_k", required = false) Integer topK,
-            @RequestHeader(name = HttpRequests.TIMEOUT_HEADER, required = false) String timeout) {
+            @RequestHeader(name = HttpRequests.TIMEOUT_HEADER, required = false) String timeout,
+            @RequestHeader(name = CLIENT_ID_HEADER, required = false) String clientId,
+            @RequestHeader(name = VARIANT_HEADER, required = false) String variant) {
         List<byte[]> images = new ArrayList<>(files.size());
         for (MultipartFile file : files) {
             images.add(bytes(file));
         }
-        ClassifyService.Result result = classify.classify(model, version, images, topK,
-                inference.deadline(HttpRequests.timeout(timeout)), Transport.HTTP);
+        ClassifyService.Result result = classify.classify(new ClassifyService.Call(model, version, images, topK,
+                inference.deadline(HttpRequests.timeout(timeout)), Transport.HTTP, clientId, variant));
         List<ClassifyResponse.FileResult> perFile = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
             perFile.add(new ClassifyResponse.FileResult(files.get(i).getOriginalFilename(), result.predictions().get(i)));

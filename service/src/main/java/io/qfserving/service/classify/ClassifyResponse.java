@@ -19,7 +19,11 @@ record ClassifyResponse(
         String engine,
         List<Prediction> predictions,
         List<FileResult> results,
-        @JsonProperty("timing_ms") TimingMillis timing) {
+        @JsonProperty("timing_ms") TimingMillis timing,
+        Experiment experiment) {
+
+    /** The experiment that routed the request: its name, the variant drawn, and how. */
+    record Experiment(String name, String variant, String assignment) {}
 
     record FileResult(String file, List<Prediction> predictions) {}
 
@@ -34,8 +38,10 @@ record ClassifyResponse(
 
     static ClassifyResponse of(ClassifyService.Result result, List<Prediction> predictions, List<FileResult> results) {
         var model = result.inference().model();
+        var route = result.route();
         return new ClassifyResponse(result.requestId(), model.name(), model.version(), model.manifest().variant(),
                 model.manifest().precision(), model.engine(), predictions, results,
-                TimingMillis.of(result.inference().timing()));
+                TimingMillis.of(result.inference().timing()), route == null ? null
+                        : new Experiment(route.experiment(), route.variant(), route.assignment().name().toLowerCase(java.util.Locale.ROOT)));
     }
 }

@@ -1,40 +1,90 @@
 package io.qfserving.service.classify;
 
+import io.qfserving.service.errors.ServingException;
+import io.qfserving.service.experiment.ExperimentRegistry;
+import io.qfserving.service.experiment.ExperimentStats;
+import io.qfserving.service.experiment.OverrideRefusedException;
+import io.qfserving.service.experiment.Route;
+import io.qfserving.service.feedback.PredictionCache;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;
-import io.qfserving.service.inference.ModelRef;
+import io.qfserving.service.inference.Origin;
 import io.qfserving.service.inference.Transport;
+import io.qfserving.service.repository.ModelRef;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
-/** Our classify API, whichever transport it came by: images in, labelled top-k per image out. */
+/**
+ * Our classify API, whichever transport it came by: a name that an experiment runs under is routed to
+ * one of its variants (and maybe mirrored to its shadow); any other name, or an explicit version,
+ * is served as that model. Every answer is remembered for feedback.
+ */
 @Service
 class ClassifyService {
 
-    /** A classified request: its id, what ran it, and each image's predictions in request order. */
-    record Result(String requestId, Inference inference, List<List<Prediction>> predictions) {}
+    /**
+     * One classify call.
+     *
+     * @param model a model or experiment name, or null for the server's default
+     * @param version a version, or null for the newest ready one (a version bypasses experiments)
+     * @param topK predictions per image, or null for the server default
+     * @param clientKey the caller's identity for sticky variants ({@code X-Client-Id}), or null
+     * @param pinnedVariant a variant the caller asks for by name, where the experiment allows it, or null
+     */
+    record Call(String model, String version, List<byte[]> images, Integer topK, Instant deadline, Transport transport,
+                String clientKey, String pinnedVariant) {}
+
+    /** A classified call: its id, what ran it, each image's predictions in order, and its route (null when direct). */
+    record Result(String requestId, Inference inference, List<List<Prediction>> predictions, Route route) {}
 
     private final InferenceService inference;
+    private final ExperimentRegistry experiments;
+    private final ExperimentStats stats;
+    private final PredictionCache predictions;
+    private final ShadowMirror shadow;
 
-    ClassifyService(InferenceService inference) {
+    ClassifyService(InferenceService inference, ExperimentRegistry experiments, ExperimentStats stats,
+                    PredictionCache predictions, ShadowMirror shadow) {
         this.inference = inference;
+        this.experiments = experiments;
+        this.stats = stats;
+        this.predictions = predictions;
+        this.shadow = shadow;
     }
 
-    /**
-     * @param model the model name, or null for the server's default model
-     * @param version a version, or null for the newest ready one
-     * @param topK predictions per image, or null for the server default
-     */
-    Result classify(String model, String version, List<byte[]> images, Integer topK, Instant deadline, Transport transport) {
-        String name = model == null || model.isBlank() ? inference.properties().defaultModel() : model;
-        String ver = version == null || version.isBlank() ? null : version;
-        Inference result = inference.classify(new ModelRef(name, ver), images, deadline, transport);
-        int k = topK == null ? inference.properties().defaultTopK() : topK;
-        List<List<Prediction>> predictions = result.rows().stream()
+    Result classify(Call call) {
+        String name = blankToNull(call.model()) == null ? inference.properties().defaultModel() : call.model();
+        String version = blankToNull(call.version());
+        Route route = version == null ? route(name, call) : null;
+        ModelRef target = route != null ? route.model() : new ModelRef(name, version);
+        Origin origin = route != null ? new Origin(call.transport(), route.experiment(), route.variant()) : Origin.direct(call.transport());
+        Inference result = inference.classify(target, call.images(), call.deadline(), origin);
+        int k = call.topK() == null ? inference.properties().defaultTopK() : call.topK();
+        List<List<Prediction>> topK = result.rows().stream()
                 .map(row -> Prediction.topK(row.probabilities(), result.model().manifest().labels(), k))
                 .toList();
-        return new Result(UUID.randomUUID().toString(), result, predictions);
+        String requestId = UUID.randomUUID().toString();
+        predictions.put(requestId, result, origin);
+        if (route != null) {
+            stats.served(route.experiment(), route.variant(), result.timing().total());
+            if (route.mirrored()) {
+                shadow.mirror(route, call.images(), result);
+            }
+        }
+        return new Result(requestId, result, topK, route);
+    }
+
+    private Route route(String name, Call call) {
+        try {
+            return experiments.route(name, blankToNull(call.clientKey()), blankToNull(call.pinnedVariant())).orElse(null);
+        } catch (OverrideRefusedException e) {
+            throw ServingException.badRequest(e.getMessage());
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }

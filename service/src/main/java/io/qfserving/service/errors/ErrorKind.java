@@ -15,6 +15,8 @@ public enum ErrorKind {
     UNSUPPORTED_MEDIA(HttpStatus.UNSUPPORTED_MEDIA_TYPE, Status.Code.INVALID_ARGUMENT),
     UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, Status.Code.UNAUTHENTICATED),
     FORBIDDEN(HttpStatus.FORBIDDEN, Status.Code.PERMISSION_DENIED),
+    /** The request repeats something already done (feedback given twice). */
+    CONFLICT(HttpStatus.CONFLICT, Status.Code.ALREADY_EXISTS),
     /** The model's queue is full: retry later. */
     OVERLOADED(HttpStatus.TOO_MANY_REQUESTS, Status.Code.RESOURCE_EXHAUSTED),
     DEADLINE_EXCEEDED(HttpStatus.GATEWAY_TIMEOUT, Status.Code.DEADLINE_EXCEEDED),

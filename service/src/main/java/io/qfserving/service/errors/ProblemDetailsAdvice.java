@@ -38,6 +38,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (e.kind() == ErrorKind.OVERLOADED) {
             headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
+        if (e.kind() == ErrorKind.UNAUTHENTICATED) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
         return handleExceptionInternal(e, problem, headers, e.kind().http(), request);
     }
 

@@ -1,5 +1,6 @@
 package io.qfserving.service.experiment;
 
+import io.qfserving.service.repository.ModelRef;
 /** Answers, for validation, whether the server holds a model. */
 @FunctionalInterface
 public interface LoadedModels {

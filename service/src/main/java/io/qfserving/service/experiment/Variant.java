@@ -1,5 +1,6 @@
 package io.qfserving.service.experiment;
 
+import io.qfserving.service.repository.ModelRef;
 /**
  * One arm of an experiment.
  *

@@ -1,5 +1,6 @@
 package io.qfserving.service.inference;
 
+import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.repository.ServedModel;
 import java.time.Duration;
@@ -7,8 +8,8 @@ import java.time.Duration;
 /** Told of every request's end (metrics). */
 public interface InferenceObserver {
 
-    void served(Inference inference, Transport transport);
+    void served(Inference inference, Origin origin);
 
     /** @param model the version that was held, or null when the request failed before one was found */
-    void failed(ModelRef requested, ServedModel model, ErrorKind kind, Duration elapsed, Transport transport);
+    void failed(ModelRef requested, ServedModel model, ErrorKind kind, Duration elapsed, Origin origin);
 }

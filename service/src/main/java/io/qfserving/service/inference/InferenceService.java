@@ -1,5 +1,7 @@
 package io.qfserving.service.inference;
 
+import io.qfserving.service.repository.ModelRef;
+import io.qfserving.models.export.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.batching.BatchingExecutor;
@@ -53,20 +55,33 @@ public class InferenceService {
     }
 
     /** Encoded JPEG or PNG images, preprocessed as the model's manifest says. */
-    public Inference classify(ModelRef ref, List<byte[]> images, Instant deadline, Transport transport) {
+    public Inference classify(ModelRef ref, List<byte[]> images, Instant deadline, Origin origin) {
         checkCount(images.size());
-        return run(ref, deadline, transport,
-                model -> images.stream().map(image -> preprocessor.apply(image, model.manifest().preprocessing())).toList());
+        return run(ref, deadline, origin, model -> preprocess(images, model));
+    }
+
+    /**
+     * The images of an earlier inference again, on another model (a shadow): its decoded tensors are
+     * reused when both models preprocess alike, so the copy costs inference only.
+     */
+    public Inference classifyAgain(ModelRef ref, List<byte[]> images, Inference earlier, Instant deadline, Origin origin) {
+        ModelManifest.Preprocessing decodedWith = earlier.model().manifest().preprocessing();
+        return run(ref, deadline, origin, model -> model.manifest().preprocessing().equals(decodedWith)
+                ? earlier.inputs() : preprocess(images, model));
+    }
+
+    private List<float[]> preprocess(List<byte[]> images, ServedModel model) {
+        return images.stream().map(image -> preprocessor.apply(image, model.manifest().preprocessing())).toList();
     }
 
     /**
      * Inputs the caller builds once the version is known (e.g. tensors checked against its input
      * shape); {@code inputs} throws a ServingException for inputs that do not fit.
      */
-    public Inference infer(ModelRef ref, int count, Instant deadline, Transport transport,
+    public Inference infer(ModelRef ref, int count, Instant deadline, Origin origin,
                            Function<ServedModel, List<float[]>> inputs) {
         checkCount(count);
-        return run(ref, deadline, transport, inputs);
+        return run(ref, deadline, origin, inputs);
     }
 
     private void checkCount(int count) {
@@ -79,10 +94,10 @@ public class InferenceService {
         }
     }
 
-    private Inference run(ModelRef ref, Instant deadline, Transport transport, Function<ServedModel, List<float[]>> inputs) {
+    private Inference run(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, List<float[]>> inputs) {
         long start = System.nanoTime();
         ServedModel model = null;
-        try (ModelLease lease = repository.acquire(ref.name(), ref.version())) {
+        try (ModelLease lease = repository.acquire(ref.model(), ref.version())) {
             model = lease.model();
             List<float[]> tensors = inputs.apply(model);
             Duration preprocess = Duration.ofNanos(System.nanoTime() - start);
@@ -95,13 +110,13 @@ public class InferenceService {
                 queue = max(queue, outcome.queued());
                 inference = max(inference, outcome.ran());
             }
-            Inference result = new Inference(model, rows, new Timing(queue, preprocess, inference,
+            Inference result = new Inference(model, tensors, rows, new Timing(queue, preprocess, inference,
                     Duration.ofNanos(System.nanoTime() - start)));
-            observer.served(result, transport);
+            observer.served(result, origin);
             return result;
         } catch (RuntimeException e) {
             ServingException failure = ServingException.from(e);
-            observer.failed(ref, model, failure.kind(), Duration.ofNanos(System.nanoTime() - start), transport);
+            observer.failed(ref, model, failure.kind(), Duration.ofNanos(System.nanoTime() - start), origin);
             throw failure;
         }
     }

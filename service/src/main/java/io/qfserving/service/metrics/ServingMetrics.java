@@ -11,8 +11,8 @@ import io.qfserving.models.export.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceObserver;
-import io.qfserving.service.inference.ModelRef;
-import io.qfserving.service.inference.Transport;
+import io.qfserving.service.repository.ModelRef;
+import io.qfserving.service.inference.Origin;
 import io.qfserving.service.repository.RepositoryListener;
 import io.qfserving.service.repository.ServedModel;
 import java.time.Duration;
@@ -53,32 +53,31 @@ class ServingMetrics implements InferenceObserver, RepositoryListener {
         this.registry = registry;
     }
 
-    static Tags modelTags(ServedModel model) {
-        ModelManifest manifest = model.manifest();
-        return Tags.of("model", model.name(), "version", model.version(), "variant", manifest.variant(),
-                "precision", manifest.precision(), "engine", model.engine());
+
+    private static Tags originTags(Origin origin) {
+        return Tags.of("transport", origin.transport().label()).and(ModelTags.experiment(origin.experiment(), origin.experimentVariant()));
     }
 
     @Override
-    public void served(Inference inference, Transport transport) {
+    public void served(Inference inference, Origin origin) {
         ServedModel model = inference.model();
-        Tags tags = modelTags(model).and("transport", transport.label());
+        Tags tags = ModelTags.of(model).and(originTags(origin));
         count(tags.and("outcome", "success"));
         latency(tags, "queue", inference.timing().queue());
         latency(tags, "preprocess", inference.timing().preprocess());
         latency(tags, "inference", inference.timing().inference());
         latency(tags, "total", inference.timing().total());
         int images = inference.rows().size();
-        Counter.builder(IMAGES).description("Images classified").tags(modelTags(model)).register(registry).increment(images);
+        Counter.builder(IMAGES).description("Images classified").tags(ModelTags.of(model)).register(registry).increment(images);
         Counter.builder(MACS).description("Multiply-accumulates served: images times the model's MACs per image")
-                .tags(modelTags(model)).register(registry).increment((double) images * model.manifest().macsPerImage());
+                .tags(ModelTags.of(model)).register(registry).increment((double) images * model.manifest().macsPerImage());
     }
 
     @Override
-    public void failed(ModelRef requested, ServedModel model, ErrorKind kind, Duration elapsed, Transport transport) {
-        Tags tags = (model != null ? modelTags(model)
+    public void failed(ModelRef requested, ServedModel model, ErrorKind kind, Duration elapsed, Origin origin) {
+        Tags tags = (model != null ? ModelTags.of(model)
                 : Tags.of("model", "", "version", "", "variant", "", "precision", "", "engine", ""))
-                .and("transport", transport.label());
+                .and(originTags(origin));
         count(tags.and("outcome", kind.name().toLowerCase(Locale.ROOT)));
         latency(tags, "total", elapsed);
     }
@@ -97,12 +96,12 @@ class ServingMetrics implements InferenceObserver, RepositoryListener {
     @Override
     public void batchRan(ServedModel model, int size) {
         DistributionSummary.builder(BATCH_SIZE).description("Images per engine call (dynamic batching)")
-                .tags(modelTags(model)).serviceLevelObjectives(BATCH_BUCKETS).register(registry).record(size);
+                .tags(ModelTags.of(model)).serviceLevelObjectives(BATCH_BUCKETS).register(registry).record(size);
     }
 
     @Override
     public void loaded(ServedModel model) {
-        Tags tags = modelTags(model);
+        Tags tags = ModelTags.of(model);
         ModelManifest manifest = model.manifest();
         List<Meter> meters = new ArrayList<>();
         meters.add(gauge("qf.queue.depth", "Images waiting in the version's batching queue", tags, model, ServedModel::queueDepth));

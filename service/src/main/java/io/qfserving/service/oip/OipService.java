@@ -4,7 +4,8 @@ import io.qfserving.models.export.ModelManifest;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;
-import io.qfserving.service.inference.ModelRef;
+import io.qfserving.service.inference.Origin;
+import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.inference.TopK;
 import io.qfserving.service.inference.Transport;
 import io.qfserving.service.repository.ModelRepository;
@@ -110,7 +111,7 @@ class OipService {
         Input input = request.inputs().getFirst();
         int rows = input.shape().length > 0 ? (int) Math.min(Integer.MAX_VALUE, input.shape()[0]) : 0;
         Inference result = inference.infer(new ModelRef(model, version == null || version.isEmpty() ? null : version),
-                rows, deadline, transport, served -> images(input, served.manifest()));
+                rows, deadline, Origin.direct(transport), served -> images(input, served.manifest()));
         List<RequestedOutput> wanted = request.outputs().isEmpty()
                 ? List.of(new RequestedOutput(OUTPUT_PROBS, 0, request.binaryByDefault()),
                         new RequestedOutput(OUTPUT_LOGITS, 0, request.binaryByDefault()))

@@ -208,8 +208,8 @@ class HttpApiTests {
     void servedRequestsShowInPrometheusMetrics() {
         assertThat(http.post("/v1/models/qf-mobilenet-v1:classify", "image/png", png).status()).isEqualTo(200);
         String metrics = http.get("/actuator/prometheus").text();
-        assertThat(metrics).contains("qf_requests_total{engine=\"tensorflow\",model=\"qf-mobilenet-v1\",outcome=\"success\","
-                + "precision=\"float32\",transport=\"http\",variant=\"qf\",version=\"1\"}");
+        assertThat(metrics).containsPattern("qf_requests_total\\{engine=\"tensorflow\",experiment=\"\",experiment_variant=\"\","
+                + "model=\"qf-mobilenet-v1\",outcome=\"success\",precision=\"float32\",transport=\"http\",variant=\"qf\",version=\"1\"} [1-9]");
         assertThat(metrics).contains("qf_request_duration_seconds_bucket{").contains("stage=\"preprocess\"");
         assertThat(metrics).contains("qf_batch_size_bucket{").contains("qf_model_macs_per_image{").contains("qf_queue_depth{");
     }

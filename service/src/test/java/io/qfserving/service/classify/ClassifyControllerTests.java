@@ -1,8 +1,7 @@
 package io.qfserving.service.classify;
 
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyList;
-import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verify;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
@@ -53,7 +52,8 @@ class ClassifyControllerTests {
 
     @Test
     void anOverloadedModelAnswers429WithRetryAfter() throws Exception {
-        given(classify.classify(eq("m"), eq(null), anyList(), eq(3), eq(deadline), eq(Transport.HTTP)))
+        given(classify.classify(argThat(call -> call.model().equals("m") && call.version() == null && call.topK() == 3
+                && call.deadline().equals(deadline) && call.transport() == Transport.HTTP)))
                 .willThrow(new ServingException(ErrorKind.OVERLOADED, "the model's queue is full"));
         mvc.perform(post("/v1/models/m:classify?top_k=3").contentType(MediaType.IMAGE_JPEG).content(IMAGE))
                 .andExpect(status().isTooManyRequests())
@@ -66,11 +66,21 @@ class ClassifyControllerTests {
 
     @Test
     void theTimeoutHeaderBecomesTheRequestDeadline() throws Exception {
-        given(classify.classify(any(), any(), anyList(), any(), any(), any()))
+        given(classify.classify(any()))
                 .willThrow(new ServingException(ErrorKind.DEADLINE_EXCEEDED, "too late"));
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_PNG).content(IMAGE).header("X-Request-Timeout-Ms", "250"))
                 .andExpect(status().isGatewayTimeout());
         verify(inference).deadline(Duration.ofMillis(250));
+    }
+
+    @Test
+    void experimentHeadersReachTheClassifyCall() throws Exception {
+        given(classify.classify(argThat(call -> "client-7".equals(call.clientKey()) && "qf-int8".equals(call.pinnedVariant()))))
+                .willThrow(ServingException.badRequest("pinned"));
+        mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(IMAGE)
+                        .header("X-Client-Id", "client-7").header("X-Variant", "qf-int8"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("pinned"));
     }
 
     @Test
@@ -89,7 +99,7 @@ class ClassifyControllerTests {
 
     @Test
     void anUnexpectedFailureIsAnInternalErrorWithoutDetailsOfTheCause() throws Exception {
-        given(classify.classify(any(), any(), anyList(), any(), any(), any())).willThrow(new IllegalStateException("boom"));
+        given(classify.classify(any())).willThrow(new IllegalStateException("boom"));
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(IMAGE))
                 .andExpect(status().isInternalServerError())
                 .andExpect(jsonPath("$.type").value("urn:qf-serving:problem:internal"))

@@ -1,5 +1,6 @@
 package io.qfserving.service.experiment;
 
+import io.qfserving.service.repository.ModelRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

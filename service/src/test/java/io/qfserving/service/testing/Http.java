@@ -56,6 +56,15 @@ public final class Http {
         return send(request);
     }
 
+    public Response put(String path, byte[] json, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json)).header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
+    }
+
     /** A multipart/form-data upload: one {@code file} part per image. */
     public Response postFiles(String path, Map<String, byte[]> files) {
         String boundary = "qf-test-boundary";

@@ -1,12 +1,18 @@
-package io.qfserving.service.experiment;
+package io.qfserving.service.repository;
 
 /**
- * A served model and, optionally, one of its versions.
+ * Which model a request or an experiment asks for: a served model and, optionally, one of its
+ * versions.
  *
  * @param model the served model's name, e.g. {@code qf-mobilenet-v2-int8}
  * @param version a version of it, or null for the newest loaded one
  */
 public record ModelRef(String model, String version) {
+
+    /** The newest ready version of {@code model}. */
+    public static ModelRef newest(String model) {
+        return new ModelRef(model, null);
+    }
 
     /** Reads {@code model} or {@code model@version}. */
     public static ModelRef parse(String text) {

@@ -1,0 +1,91 @@
+package io.qfserving.service.classify;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.qfserving.service.experiment.ExperimentStats;
+import io.qfserving.service.experiment.Route;
+import io.qfserving.service.inference.Inference;
+import io.qfserving.service.inference.InferenceService;
+import io.qfserving.service.inference.Origin;
+import io.qfserving.service.inference.Transport;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Shadow traffic: after the primary answer has been computed, the same images run on the shadow
+ * model in the background and the two top-1 answers are compared ({@code qf_shadow_comparisons_total},
+ * the drift between, say, a float model and its int8 twin). The work is bounded: when the shadow
+ * queue is full the copy is dropped and counted ({@code qf_shadow_dropped_total}); a shadow failure
+ * is counted too, and neither ever reaches the client.
+ */
+@Component
+class ShadowMirror implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ShadowMirror.class);
+
+    private final InferenceService inference;
+    private final ExperimentStats stats;
+    private final MeterRegistry registry;
+    private final ThreadPoolExecutor workers;
+
+    ShadowMirror(InferenceService inference, ExperimentStats stats, MeterRegistry registry, ShadowProperties properties) {
+        this.inference = inference;
+        this.stats = stats;
+        this.registry = registry;
+        this.workers = new ThreadPoolExecutor(properties.threads(), properties.threads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(properties.queueCapacity()),
+                Thread.ofPlatform().name("shadow-", 0).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** Queues the shadow copy of a routed request, or drops it when the shadow budget is spent. */
+    void mirror(Route route, List<byte[]> images, Inference primary) {
+        try {
+            workers.execute(() -> compare(route, images, primary));
+        } catch (RejectedExecutionException busy) {
+            dropped(route, "busy");
+        }
+    }
+
+    private void compare(Route route, List<byte[]> images, Inference primary) {
+        Inference shadow;
+        try {
+            shadow = inference.classifyAgain(route.shadow(), images, primary, inference.deadline(null),
+                    new Origin(Transport.SHADOW, route.experiment(), route.variant()));
+        } catch (RuntimeException e) {
+            log.debug("shadow request to {} failed", route.shadow(), e);
+            dropped(route, "failed");
+            return;
+        }
+        List<Integer> primaryTop1 = primary.top1();
+        List<Integer> shadowTop1 = shadow.top1();
+        for (int i = 0; i < primaryTop1.size(); i++) {
+            boolean agreed = primaryTop1.get(i).equals(shadowTop1.get(i));
+            stats.shadowCompared(route.experiment(), route.variant(), agreed);
+            Counter.builder("qf.shadow.comparisons").description("Top-1 agreement of primary and shadow answers per image")
+                    .tags("experiment", route.experiment(),
+                            "primary_model", primary.model().name(), "primary_version", primary.model().version(),
+                            "shadow_model", shadow.model().name(), "shadow_version", shadow.model().version(),
+                            "outcome", agreed ? "agree" : "disagree")
+                    .register(registry).increment();
+        }
+    }
+
+    private void dropped(Route route, String reason) {
+        Counter.builder("qf.shadow.dropped").description("Shadow copies not run: queue full (busy) or failed")
+                .tags("experiment", route.experiment(), "shadow_model", route.shadow().model(), "reason", reason)
+                .register(registry).increment();
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        workers.shutdown();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,55 @@
+package io.qfserving.service.experiment.web;
+
+import io.qfserving.service.experiment.ExperimentRegistry;
+import io.qfserving.service.experiment.ExperimentReporter;
+import io.qfserving.service.experiment.ExperimentStats;
+import io.qfserving.service.experiment.InvalidExperimentException;
+import io.qfserving.service.experiment.ReportSettings;
+import io.qfserving.service.repository.ModelRef;
+import io.qfserving.service.repository.ModelRepository;
+import io.qfserving.service.repository.VersionStatus;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The experiment core wired to the repository, with the experiments from configuration in force. */
+@Configuration(proxyBeanMethods = false)
+class ExperimentConfiguration {
+
+    @Bean
+    ExperimentRegistry experimentRegistry(ModelRepository repository, ExperimentProperties properties,
+                                          ObjectProvider<RandomGenerator> random) {
+        // Without a RandomGenerator bean (tests provide a seeded one): ThreadLocalRandom.current(), one
+        // shared instance that draws from the calling thread's own state.
+        ExperimentRegistry registry = new ExperimentRegistry(ref -> isLoaded(repository, ref),
+                random.getIfAvailable(ThreadLocalRandom::current));
+        properties.experiments().forEach((name, spec) -> {
+            try {
+                registry.replace(spec.named(name));
+            } catch (InvalidExperimentException e) {
+                throw new IllegalStateException("qf.experiments." + name + " is invalid: " + e.getMessage(), e);
+            }
+        });
+        return registry;
+    }
+
+    @Bean
+    ExperimentStats experimentStats() {
+        return new ExperimentStats();
+    }
+
+    @Bean
+    ExperimentReporter experimentReporter() {
+        return new ExperimentReporter(ReportSettings.DEFAULTS);
+    }
+
+    /** Loaded means ready: the named version, or any version when none is named. */
+    private static boolean isLoaded(ModelRepository repository, ModelRef ref) {
+        return repository.model(ref.model()).map(model -> ref.version() == null
+                ? model.newestReady().isPresent()
+                : model.version(ref.version()).map(v -> v.state() == VersionStatus.State.READY).orElse(false))
+                .orElse(false);
+    }
+}

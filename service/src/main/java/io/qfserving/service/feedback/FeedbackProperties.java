@@ -1,0 +1,19 @@
+package io.qfserving.service.feedback;
+
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How long served predictions wait for their feedback.
+ *
+ * @param maxPredictions predictions kept at most; the least recently used go first
+ * @param ttl how long after serving a prediction still accepts feedback
+ */
+@Validated
+@ConfigurationProperties("qf.feedback")
+record FeedbackProperties(
+        @Min(1) @DefaultValue("100000") long maxPredictions,
+        @DefaultValue("1h") Duration ttl) {}

@@ -10,6 +10,8 @@ import io.qfserving.service.repository.ModelRepository;
 import io.qfserving.service.repository.VersionStatus;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,9 +20,16 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ExperimentConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(ExperimentConfiguration.class);
+
+    /**
+     * The registry, with every configured experiment that validates. One that does not (say, its
+     * models are not in this repository) is logged, reported on the health endpoint, and left out: the
+     * models still serve by their own names.
+     */
     @Bean
     ExperimentRegistry experimentRegistry(ModelRepository repository, ExperimentProperties properties,
-                                          ObjectProvider<RandomGenerator> random) {
+                                          ObjectProvider<RandomGenerator> random, ConfiguredExperiments configured) {
         // Without a RandomGenerator bean (tests provide a seeded one): ThreadLocalRandom.current(), one
         // shared instance that draws from the calling thread's own state.
         ExperimentRegistry registry = new ExperimentRegistry(ref -> isLoaded(repository, ref),
@@ -29,7 +38,8 @@ class ExperimentConfiguration {
             try {
                 registry.replace(spec.named(name));
             } catch (InvalidExperimentException e) {
-                throw new IllegalStateException("qf.experiments." + name + " is invalid: " + e.getMessage(), e);
+                log.error("qf.experiments.{} is left out: {}", name, e.getMessage());
+                configured.refused(name, e.getMessage());
             }
         });
         return registry;

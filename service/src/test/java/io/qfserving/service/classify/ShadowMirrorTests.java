@@ -1,0 +1,102 @@
+package io.qfserving.service.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.errors.ServingException;
+import io.qfserving.service.experiment.ExperimentStats;
+import io.qfserving.service.experiment.Route;
+import io.qfserving.service.inference.Inference;
+import io.qfserving.service.inference.InferenceService;
+import io.qfserving.service.repository.ModelRef;
+import io.qfserving.service.repository.ServedModel;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Shadow work is bounded: beyond its queue it is dropped and counted, failures too, and the primary never waits. */
+class ShadowMirrorTests {
+
+    final InferenceService inference = mock(InferenceService.class);
+    final MeterRegistry registry = new SimpleMeterRegistry();
+    final ExperimentStats stats = new ExperimentStats();
+    final ShadowMirror mirror = new ShadowMirror(inference, stats, registry, new ShadowProperties(1, 1));
+    final Route route = new Route("exp", "qf-float", new ModelRef("primary", null), Route.Assignment.WEIGHTED, new ModelRef("shadow", null));
+
+    @AfterEach
+    void close() throws InterruptedException {
+        mirror.destroy();
+    }
+
+    @Test
+    void copiesBeyondTheQueueAreDroppedAndCountedWhileThePrimaryGoesOn() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        Inference primary = inference("primary", 3);
+        Inference shadow = inference("shadow", 3);
+        given(inference.classifyAgain(any(), any(), any(), any(), any())).willAnswer(call -> {
+            running.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return shadow;
+        });
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            mirror.mirror(route, List.of(new byte[1]), primary);
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("mirroring never blocks the caller").isLessThan(1000);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(registry.get("qf.shadow.dropped").tag("reason", "busy").counter().count()).as("one runs, one waits").isEqualTo(3);
+
+        release.countDown();
+        awaitComparisons(2);
+        assertThat(registry.get("qf.shadow.comparisons").tag("outcome", "agree").tag("shadow_model", "shadow").counter().count()).isEqualTo(2);
+        assertThat(stats.counters("exp").get("qf-float").shadowAgreements()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingShadowIsCountedAndDisagreementIsSeen() throws Exception {
+        Inference primary = inference("primary", 1);
+        given(inference.classifyAgain(any(), any(), any(), any(), any()))
+                .willThrow(new ServingException(ErrorKind.OVERLOADED, "full"))
+                .willReturn(inference("shadow", 2));
+        mirror.mirror(route, List.of(new byte[1]), primary);
+        awaitCount("qf.shadow.dropped", "failed");
+        mirror.mirror(route, List.of(new byte[1]), primary);
+        awaitComparisons(1);
+        assertThat(registry.get("qf.shadow.comparisons").tag("outcome", "disagree").counter().count()).isEqualTo(1);
+    }
+
+    private static Inference inference(String model, int top1) {
+        ServedModel served = mock(ServedModel.class);
+        given(served.name()).willReturn(model);
+        given(served.version()).willReturn("1");
+        Inference result = mock(Inference.class);
+        given(result.model()).willReturn(served);
+        given(result.top1()).willReturn(List.of(top1));
+        return result;
+    }
+
+    private void awaitComparisons(long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stats.counters("exp").getOrDefault("qf-float", io.qfserving.service.experiment.VariantCounters.none()).shadowComparisons() < expected) {
+            assertThat(System.nanoTime()).as("comparisons arrived").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private void awaitCount(String name, String reason) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (registry.find(name).tag("reason", reason).counter() == null) {
+            assertThat(System.nanoTime()).as(name + " counted").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}

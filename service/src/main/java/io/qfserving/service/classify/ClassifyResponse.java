@@ -11,7 +11,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ClassifyResponse(
-        @JsonProperty("request_id") String requestId,
+        String requestId,
         String model,
         String version,
         String variant,

@@ -1,6 +1,5 @@
 package io.qfserving.service.feedback;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.qfserving.models.export.ModelManifest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -13,9 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "feedback", description = "Ground truth for served predictions: online accuracy per variant")
 class FeedbackController {
 
-    record FeedbackRequest(@JsonProperty("request_id") String requestId, String label, Integer image) {}
+    record FeedbackRequest(String requestId, String label, Integer image) {}
 
-    record FeedbackResponse(@JsonProperty("request_id") String requestId, int image, boolean correct,
+    record FeedbackResponse(String requestId, int image, boolean correct,
                             ModelManifest.Label predicted, ModelManifest.Label actual) {}
 
     private final FeedbackService feedback;

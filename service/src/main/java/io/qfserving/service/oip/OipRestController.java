@@ -1,7 +1,6 @@
 package io.qfserving.service.oip;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Transport;
@@ -52,7 +51,7 @@ class OipRestController {
     record OutputJson(String name, Map<String, Object> parameters) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record InferResponseJson(@JsonProperty("model_name") String modelName, @JsonProperty("model_version") String modelVersion,
+    record InferResponseJson(String modelName, String modelVersion,
                              String id, List<OutputTensorJson> outputs) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -36,8 +36,8 @@ class ModelsController {
             ModelManifest.Preprocessing preprocessing,
             List<ModelManifest.Label> labels,
             long parameters,
-            @JsonProperty("macs_per_image") long macsPerImage,
-            @JsonProperty("file_size_bytes") long fileSizeBytes,
+            long macsPerImage,
+            long fileSizeBytes,
             ModelManifest.Accuracy accuracy,
             ModelManifest.Quantization quantization,
             @JsonProperty("warmup_ms") Long warmupMillis) {

@@ -147,7 +147,7 @@ class ExperimentApiTests {
         String canary = """
                 {"variants": [{"name": "stable", "model": "qf-mobilenet-v1", "weight": 90},
                               {"name": "canary", "model": "qf-mobilenet-v1-int8", "weight": 10}],
-                 "allowOverride": true}""";
+                 "allow_override": true}""";
         byte[] body = canary.getBytes(StandardCharsets.UTF_8);
         Http.Response anonymous = http.put("/admin/experiments/canary-test", body);
         assertThat(anonymous.status()).isEqualTo(401);

@@ -49,8 +49,12 @@ class ShadowMirror implements DisposableBean {
         try {
             workers.execute(() -> compare(route, images, primary));
         } catch (RejectedExecutionException busy) {
-            dropped(route, "busy");
+            dropped(route, "busy").increment();
+            return;
         }
+        // Both reasons exist from the first mirrored request on, so a dashboard shows 0 rather than no data.
+        dropped(route, "busy");
+        dropped(route, "failed");
     }
 
     private void compare(Route route, List<byte[]> images, Inference primary) {
@@ -60,7 +64,7 @@ class ShadowMirror implements DisposableBean {
                     new Origin(Transport.SHADOW, route.experiment(), route.variant()));
         } catch (RuntimeException e) {
             log.debug("shadow request to {} failed", route.shadow(), e);
-            dropped(route, "failed");
+            dropped(route, "failed").increment();
             return;
         }
         List<Integer> primaryTop1 = primary.top1();
@@ -77,10 +81,10 @@ class ShadowMirror implements DisposableBean {
         }
     }
 
-    private void dropped(Route route, String reason) {
-        Counter.builder("qf.shadow.dropped").description("Shadow copies not run: queue full (busy) or failed")
+    private Counter dropped(Route route, String reason) {
+        return Counter.builder("qf.shadow.dropped").description("Shadow copies not run: queue full (busy) or failed")
                 .tags("experiment", route.experiment(), "shadow_model", route.shadow().model(), "reason", reason)
-                .register(registry).increment();
+                .register(registry);
     }
 
     @Override

@@ -55,14 +55,21 @@ public class FeedbackService {
         }
         int predicted = served.top1().get(image);
         boolean correct = predicted == actual;
-        Counter.builder("qf.feedback").description("Feedback on served predictions: was the top-1 class right?")
-                .tags(served.modelTags()).tags(ModelTags.experiment(served.origin().experiment(), served.origin().experimentVariant()))
-                .tag("outcome", correct ? "correct" : "incorrect")
-                .register(registry).increment();
+        Counter right = counter(served, "correct");
+        Counter wrong = counter(served, "incorrect");
+        // Both outcomes exist once feedback comes, so an accuracy ratio never lacks its denominator's other half.
+        (correct ? right : wrong).increment();
         if (!served.origin().experiment().isEmpty()) {
             stats.feedback(served.origin().experiment(), served.origin().experimentVariant(), correct);
         }
         return new Verdict(requestId, image, correct, served.labels().get(predicted), served.labels().get(actual));
+    }
+
+    private Counter counter(PredictionCache.Served served, String outcome) {
+        return Counter.builder("qf.feedback").description("Feedback on served predictions: was the top-1 class right?")
+                .tags(served.modelTags()).tags(ModelTags.experiment(served.origin().experiment(), served.origin().experimentVariant()))
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     private static int resolve(String label, List<ModelManifest.Label> labels) {

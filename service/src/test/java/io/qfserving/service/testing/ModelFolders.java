@@ -23,6 +23,19 @@ public final class ModelFolders {
         }
     }
 
+    /** A new temporary repository holding version 1 of every embedded model. */
+    public static Path copyOfAll() {
+        try (Stream<Path> models = Files.list(Path.of(EmbeddedModelsTest.REPOSITORY))) {
+            Path repository = Files.createTempDirectory("qf-repository");
+            for (Path model : models.filter(Files::isDirectory).toList()) {
+                copyVersion(model.getFileName().toString(), repository.resolve(model.getFileName()).resolve("1"));
+            }
+            return repository;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Copies version 1 of the embedded {@code model} to {@code target}, file by file. */
     public static void copyVersion(String model, Path target) {
         Path source = Path.of(EmbeddedModelsTest.REPOSITORY, model, "1");

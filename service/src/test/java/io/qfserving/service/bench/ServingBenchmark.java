@@ -10,12 +10,14 @@ import io.qfserving.models.export.ModelManifest;
 import io.qfserving.proto.v1.ClassificationServiceGrpc;
 import io.qfserving.proto.v1.ClassifyRequest;
 import io.qfserving.service.QfServingApplication;
+import io.qfserving.service.repository.EngineProperties;
 import io.qfserving.service.testing.TestImages;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,13 +35,15 @@ import org.springframework.core.env.Environment;
 
 /**
  * Closed-loop load on the classify path, measured three ways on the same cores in one run: the raw
- * pipeline in-process (decode + preprocess + inference, batch 1, no server), the service over HTTP, and
- * the service over gRPC, each at several concurrencies. Prints throughput, p50 and p99, and the ratio
- * service / raw. Not a test: run it with {@code ./mvnw -q -pl service -Pbench test-compile exec:java}.
+ * pipeline in-process (decode + preprocess + inference, batch 1, no server; the server sits idle), the
+ * service over HTTP, and the service over gRPC, each at several concurrencies. The three modes take
+ * turns in short rounds, so load from elsewhere on a shared machine falls on all of them alike. Prints
+ * throughput, p50 and p99, and the ratio service / raw. Not a test: run it with
+ * {@code ./mvnw -q -pl service -Pbench test-compile exec:java}.
  *
  * <p>Settings (system properties): {@code bench.model} (default qf-mobilenet-v1-int8),
- * {@code bench.concurrency} (1,4,16), {@code bench.seconds} measured per cell (15),
- * {@code bench.warmup} seconds per cell (5), {@code bench.images} (a folder of JPEGs; default
+ * {@code bench.concurrency} (1,4,16), {@code bench.rounds} per cell (3), {@code bench.seconds}
+ * measured per round (5), {@code bench.warmup} seconds before each round (2), {@code bench.images} (a folder of JPEGs; default
  * ../shared/data/photos, else generated 500x375 scenes), {@code bench.repository}, {@code bench.server.args}
  * (extra server arguments, e.g. {@code --qf.engine.threads=1}), {@code bench.modes} (raw,http,grpc).
  */
@@ -54,6 +58,13 @@ public final class ServingBenchmark {
 
         double percentileMillis(double p) {
             return nanos.length == 0 ? Double.NaN : nanos[Math.min(nanos.length - 1, (int) (p * nanos.length))] / 1e6;
+        }
+
+        /** The rounds of one cell as one measurement: their requests, time and latencies together. */
+        static Result merge(List<Result> rounds) {
+            long[] all = rounds.stream().flatMapToLong(r -> Arrays.stream(r.nanos())).sorted().toArray();
+            return new Result(rounds.getFirst().mode(), rounds.getFirst().concurrency(), rounds.stream().mapToInt(Result::requests).sum(),
+                    rounds.stream().mapToDouble(Result::seconds).sum(), all);
         }
     }
 
@@ -76,81 +87,84 @@ public final class ServingBenchmark {
         String model = System.getProperty("bench.model", "qf-mobilenet-v1-int8");
         String repository = System.getProperty("bench.repository", "models/repository");
         int[] concurrencies = Arrays.stream(System.getProperty("bench.concurrency", "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
-        ServingBenchmark bench = new ServingBenchmark(images(), Double.parseDouble(System.getProperty("bench.seconds", "15")),
-                Double.parseDouble(System.getProperty("bench.warmup", "5")));
-        System.out.printf("model %s, %d images, %d cores, %.0f s measured (+%.0f s warm-up) per cell%n", model, bench.images.size(),
-                Runtime.getRuntime().availableProcessors(), bench.seconds, bench.warmup);
-
+        int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
+        ServingBenchmark bench = new ServingBenchmark(images(), Double.parseDouble(System.getProperty("bench.seconds", "5")),
+                Double.parseDouble(System.getProperty("bench.warmup", "2")));
         List<String> modes = List.of(System.getProperty("bench.modes", "raw,http,grpc").split(","));
-        Map<String, List<Result>> results = new LinkedHashMap<>();
-        if (modes.contains("raw")) {
-            results.put("raw", bench.raw(repository, model, concurrencies));
-        }
+        System.out.printf("model %s, %d images, %d cores; per cell %d rounds of %.0f s (+%.0f s warm-up), modes interleaved%n",
+                model, bench.images.size(), Runtime.getRuntime().availableProcessors(), rounds, bench.seconds, bench.warmup);
+
         List<String> serverArgs = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
                 "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0", "--logging.level.root=WARN"));
         String extra = System.getProperty("bench.server.args", "");
         if (!extra.isBlank()) {
             serverArgs.addAll(Arrays.asList(extra.trim().split("\\s+")));
         }
-        try (ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, serverArgs.toArray(String[]::new))) {
-            Environment env = server.getEnvironment();
-            int httpPort = Integer.parseInt(env.getProperty("local.server.port"));
-            int grpcPort = Integer.parseInt(env.getProperty("local.grpc.server.port"));
-            if (modes.contains("http")) {
-                results.put("http", bench.http(httpPort, model, concurrencies));
-            }
-            if (modes.contains("grpc")) {
-                results.put("grpc", bench.grpc(grpcPort, model, concurrencies));
-            }
-        }
-        if (results.keySet().containsAll(List.of("raw", "http", "grpc"))) {
-            print(results, concurrencies);
-        }
-    }
-
-    private List<Result> raw(String repository, String model, int[] concurrencies) throws Exception {
         Path version = Path.of(repository, model, "1");
         ModelManifest manifest = ModelManifest.read(version);
         ModelManifest.Preprocessing p = manifest.preprocessing();
-        try (Classifier classifier = Engines.open(version, manifest, manifest.primaryArtifact(), 0);
+        try (ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, serverArgs.toArray(String[]::new));
+                // The raw pipeline runs the engine as the server is configured to.
+                Classifier classifier = Engines.open(version, manifest, manifest.primaryArtifact(),
+                        server.getBean(EngineProperties.class).threads());
                 ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization())) {
-            return measure("raw", concurrencies, image -> classifier.scores(List.of(preprocessor.apply(image))));
-        }
-    }
-
-    private List<Result> http(int port, String model, int[] concurrencies) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create("http://localhost:" + port + "/v1/models/" + model + ":classify");
-        return measure("http", concurrencies, image -> {
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).header("Content-Type", "image/jpeg")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + response.statusCode() + ": " + new String(response.body()));
-            }
-        });
-    }
-
-    private List<Result> grpc(int port, String model, int[] concurrencies) throws Exception {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext().build();
-        try {
+            Environment env = server.getEnvironment();
+            URL url = URI.create("http://localhost:" + env.getProperty("local.server.port") + "/v1/models/" + model + ":classify").toURL();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", Integer.parseInt(env.getProperty("local.grpc.server.port")))
+                    .usePlaintext().directExecutor().build();
             var stub = ClassificationServiceGrpc.newBlockingStub(channel);
-            return measure("grpc", concurrencies,
-                    image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));
-        } finally {
-            channel.shutdownNow();
+            Map<String, Call> calls = new LinkedHashMap<>();
+            calls.put("raw", image -> classifier.scores(List.of(preprocessor.apply(image))));
+            calls.put("http", image -> post(url, image));
+            calls.put("grpc", image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));
+            calls.keySet().retainAll(modes);
+            try {
+                Map<String, List<Result>> results = new LinkedHashMap<>();
+                for (int concurrency : concurrencies) {
+                    Map<String, List<Result>> cell = new LinkedHashMap<>();
+                    for (int round = 0; round < rounds; round++) {
+                        for (var call : calls.entrySet()) {
+                            bench.run(call.getKey(), concurrency, call.getValue(), bench.warmup);
+                            cell.computeIfAbsent(call.getKey(), k -> new ArrayList<>()).add(bench.run(call.getKey(), concurrency, call.getValue(), bench.seconds));
+                        }
+                    }
+                    cell.forEach((mode, parts) -> {
+                        Result merged = Result.merge(parts);
+                        System.out.printf(Locale.ROOT, "  %-4s c=%-2d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms%n", mode, concurrency,
+                                merged.throughput(), merged.percentileMillis(0.5), merged.percentileMillis(0.99));
+                        results.computeIfAbsent(mode, k -> new ArrayList<>()).add(merged);
+                    });
+                }
+                if (results.keySet().containsAll(List.of("raw", "http", "grpc"))) {
+                    print(results, concurrencies);
+                }
+            } finally {
+                channel.shutdownNow();
+            }
         }
     }
 
-    private List<Result> measure(String mode, int[] concurrencies, Call call) throws Exception {
-        List<Result> results = new ArrayList<>();
-        for (int concurrency : concurrencies) {
-            run(mode, concurrency, call, warmup);
-            Result result = run(mode, concurrency, call, seconds);
-            System.out.printf(Locale.ROOT, "  %-4s c=%-2d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms%n", mode, concurrency,
-                    result.throughput(), result.percentileMillis(0.5), result.percentileMillis(0.99));
-            results.add(result);
+    /**
+     * One classify call with the JDK's blocking client: it sends on the calling thread and keeps the
+     * connection alive, so the load generator adds little work of its own to the cores it shares
+     * with the server (the asynchronous java.net.http client cost several milliseconds per call).
+     */
+    private static void post(URL url, byte[] image) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", "image/jpeg");
+        connection.setFixedLengthStreamingMode(image.length);
+        try (OutputStream body = connection.getOutputStream()) {
+            body.write(image);
         }
-        return results;
+        int status = connection.getResponseCode();
+        try (InputStream answer = status == 200 ? connection.getInputStream() : connection.getErrorStream()) {
+            byte[] bytes = answer.readAllBytes();
+            if (status != 200) {
+                throw new IllegalStateException("HTTP " + status + ": " + new String(bytes));
+            }
+        }
     }
 
     /** {@code concurrency} clients, each sending its next request as soon as the last one answered. */

@@ -1,0 +1,163 @@
+package io.qfserving.service.bench;
+
+import io.qfserving.service.testing.TestImages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * Closed-loop load: {@code concurrency} clients, each sending its next request as soon as the last
+ * one answered, over a set of images, for a fixed time after a warm-up. What the benchmarks share.
+ */
+final class ClosedLoop {
+
+    /** One measured cell: requests completed in the window and their latencies. */
+    record Result(String mode, int concurrency, int requests, double seconds, long[] nanos) {
+
+        double throughput() {
+            return requests / seconds;
+        }
+
+        double percentileMillis(double p) {
+            return nanos.length == 0 ? Double.NaN : nanos[Math.min(nanos.length - 1, (int) (p * nanos.length))] / 1e6;
+        }
+
+        /** The rounds of one cell as one measurement: their requests, time and latencies together. */
+        static Result merge(List<Result> rounds) {
+            long[] all = rounds.stream().flatMapToLong(r -> Arrays.stream(r.nanos())).sorted().toArray();
+            return new Result(rounds.getFirst().mode(), rounds.getFirst().concurrency(), rounds.stream().mapToInt(Result::requests).sum(),
+                    rounds.stream().mapToDouble(Result::seconds).sum(), all);
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "  %-12s c=%-2d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms", mode, concurrency,
+                    throughput(), percentileMillis(0.5), percentileMillis(0.99));
+        }
+    }
+
+    /** One client call; returns normally only on success. */
+    interface Call {
+        void run(byte[] image) throws Exception;
+    }
+
+    private final List<byte[]> images;
+    private final double seconds;
+    private final double warmup;
+
+    /** Settings from system properties: {@code bench.seconds} per round (5), {@code bench.warmup} before each (2). */
+    ClosedLoop() throws IOException {
+        this.images = images();
+        this.seconds = Double.parseDouble(System.getProperty("bench.seconds", "5"));
+        this.warmup = Double.parseDouble(System.getProperty("bench.warmup", "2"));
+    }
+
+    String describe() {
+        return String.format(Locale.ROOT, "%d images, %d cores, rounds of %.0f s after %.0f s of warm-up", images.size(),
+                Runtime.getRuntime().availableProcessors(), seconds, warmup);
+    }
+
+    /** A warm-up, then one measured round. */
+    Result measure(String mode, int concurrency, Call call) throws Exception {
+        run(mode, concurrency, call, warmup);
+        return run(mode, concurrency, call, seconds);
+    }
+
+    private Result run(String mode, int concurrency, Call call, double duration) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch start = new CountDownLatch(1);
+        List<List<Long>> latencies = new ArrayList<>();
+        List<Thread> clients = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int c = 0; c < concurrency; c++) {
+            List<Long> mine = new ArrayList<>();
+            latencies.add(mine);
+            int offset = c;
+            clients.add(Thread.ofPlatform().name("client-" + c).start(() -> {
+                try {
+                    start.await();
+                    for (int i = offset; running.get(); i += concurrency) {
+                        long t0 = System.nanoTime();
+                        call.run(images.get(i % images.size()));
+                        if (running.get()) {
+                            mine.add(System.nanoTime() - t0);
+                        }
+                    }
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        long t0 = System.nanoTime();
+        start.countDown();
+        Thread.sleep((long) (duration * 1000));
+        running.set(false);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        for (Thread client : clients) {
+            client.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(mode + " failed: " + failures.getFirst(), failures.getFirst());
+        }
+        long[] all = latencies.stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
+        return new Result(mode, concurrency, all.length, elapsed, all);
+    }
+
+    /**
+     * One classify call with the JDK's blocking client: it sends on the calling thread and keeps the
+     * connection alive, so the load generator adds little work of its own to the cores it shares
+     * with the server (the asynchronous java.net.http client cost several milliseconds per call).
+     */
+    static void post(URL url, byte[] image, Map<String, String> headers) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", "image/jpeg");
+        headers.forEach(connection::setRequestProperty);
+        connection.setFixedLengthStreamingMode(image.length);
+        try (OutputStream body = connection.getOutputStream()) {
+            body.write(image);
+        }
+        int status = connection.getResponseCode();
+        try (InputStream answer = status == 200 ? connection.getInputStream() : connection.getErrorStream()) {
+            byte[] bytes = answer.readAllBytes();
+            if (status != 200) {
+                throw new IllegalStateException("HTTP " + status + ": " + new String(bytes));
+            }
+        }
+    }
+
+    /** The benchmark photos when present (realistic decode cost), else generated scenes of their size. */
+    private static List<byte[]> images() throws IOException {
+        Path folder = Path.of(System.getProperty("bench.images",
+                System.getProperty("qf.data.dir", "../../shared/data") + "/photos"));
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> files = Files.list(folder)) {
+                List<byte[]> photos = new ArrayList<>();
+                for (Path file : files.filter(f -> f.toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g")).sorted().toList()) {
+                    photos.add(Files.readAllBytes(file));
+                }
+                System.out.println("images: " + photos.size() + " photos from " + folder.toAbsolutePath().normalize());
+                return photos;
+            }
+        }
+        System.out.println("images: " + folder + " is absent; using 50 generated 500x375 JPEG scenes");
+        List<byte[]> generated = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            generated.add(TestImages.jpeg(TestImages.scene(500, 375, i)));
+        }
+        return generated;
+    }
+}

@@ -127,15 +127,7 @@ class OverloadAndDeadlineTests {
             assertThat(refused.header("Retry-After")).isEqualTo("1");
             assertThat(refused.json().get("detail").asString()).contains("queue is full");
         }
-        ManagedChannel channel = InProcessChannelBuilder.forName("overload").build();
-        try {
-            assertThatThrownBy(() -> ClassificationServiceGrpc.newBlockingStub(channel)
-                    .classify(ClassifyRequest.newBuilder().setImage(ByteString.copyFrom(jpeg)).build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
-                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
-        } finally {
-            channel.shutdownNow();
-        }
+        assertGrpcClassifyFails(null, Status.Code.RESOURCE_EXHAUSTED);
 
         gate.open();
         for (CompletableFuture<Http.Response> request : accepted) {
@@ -157,17 +149,22 @@ class OverloadAndDeadlineTests {
         assertThat(late.status()).isEqualTo(504);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
 
+        assertGrpcClassifyFails(Duration.ofMillis(300), Status.Code.DEADLINE_EXCEEDED);
+        gate.open();
+        assertThat(running.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+
+    /** A gRPC Classify of the test image, with {@code deadline} if not null, fails with {@code code}. */
+    private void assertGrpcClassifyFails(Duration deadline, Status.Code code) {
         ManagedChannel channel = InProcessChannelBuilder.forName("overload").build();
         try {
-            assertThatThrownBy(() -> ClassificationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS)
-                    .classify(ClassifyRequest.newBuilder().setImage(ByteString.copyFrom(jpeg)).build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
-                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            var stub = ClassificationServiceGrpc.newBlockingStub(channel);
+            var call = deadline == null ? stub : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            assertThatThrownBy(() -> call.classify(ClassifyRequest.newBuilder().setImage(ByteString.copyFrom(jpeg)).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
         } finally {
             channel.shutdownNow();
         }
-        gate.open();
-        assertThat(running.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
 
     private void awaitQueueDepth(int depth) throws InterruptedException {

@@ -8,16 +8,24 @@ import io.qfserving.models.arch.Architecture;
 import io.qfserving.models.arch.ModelSpec;
 import io.qfserving.models.arch.Variant;
 import io.qfserving.models.export.ModelExporter;
+import io.qfserving.models.eval.Classifier;
+import io.qfserving.models.eval.Engines;
 import io.qfserving.models.export.ModelManifest;
+import io.qfserving.models.ptq.PostTrainingQuantization;
+import io.qfserving.models.ptq.Scheme;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two training steps on generated images, a resume, and an export: the whole pipeline, everywhere. */
+/**
+ * Two training steps on generated images, a resume, an export and the papers' int8 quantization run
+ * on ONNX Runtime: the whole pipeline, everywhere (no dataset needed).
+ */
 class TrainingSmokeTests {
 
     @Test
@@ -55,6 +63,23 @@ class TrainingSmokeTests {
         assertThat(manifest.fileSizeBytes()).isPositive();
         assertThat(manifest.training().bestEpoch()).isEqualTo(resumed.bestEpoch());
         assertThat(Files.size(run.resolve(Trainer.STATE_FILE))).isPositive();
+
+        PostTrainingQuantization ptq = PostTrainingQuantization.calibrate(version, data, 2, 1, 1);
+        ptq.writeFloatOnnx();
+        ModelManifest int8 = ptq.writeInt8(dir.resolve("repository"), 3, Scheme.PAPERS, data);
+        Path int8Dir = dir.resolve("repository").resolve("qf-mobilenet-v2-int8").resolve("3");
+        assertThat(ModelManifest.read(int8Dir)).isEqualTo(int8);
+        assertThat(int8.precision()).isEqualTo("int8");
+        assertThat(int8.quantization().rangeMethod()).isEqualTo("greedy");
+        assertThat(int8.quantization().calibrationImages()).isEqualTo(4); // 2 per class
+        assertThat(int8.quantization().runtimeOperators()).containsKey("QLinearConv").doesNotContainKey("Conv");
+        assertThat(int8.accuracy().images()).isEqualTo(8);
+        assertThat(Files.size(int8Dir.resolve(PostTrainingQuantization.INT8_FILE))).isLessThan(Files.size(version.resolve("model.onnx")));
+        try (Classifier engine = Engines.open(int8Dir, int8, int8.primaryArtifact(), 1)) {
+            float[][] rows = engine.probabilities(List.of(new float[32 * 32 * 3], new float[32 * 32 * 3]));
+            assertThat(rows).hasNumberOfRows(2);
+            assertThat(rows[0][0] + rows[0][1]).isCloseTo(1f, within(1e-3f));
+        }
     }
 
     /** Seeds fix initialization, order and augmentation; one thread also fixes TensorFlow's summation order. */

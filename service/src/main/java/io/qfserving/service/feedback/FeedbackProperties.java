@@ -9,7 +9,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How long served predictions wait for their feedback.
  *
- * @param maxPredictions predictions kept at most; the least recently used go first
+ * @param maxPredictions predictions kept at most; beyond it Caffeine evicts the
+ *     ones least likely to get feedback (by recency and frequency)
  * @param ttl how long after serving a prediction still accepts feedback
  */
 @Validated

@@ -45,15 +45,16 @@ public class FeedbackService {
         PredictionCache.Served served = cache.get(requestId).orElseThrow(() -> ServingException.notFound(
                 "no prediction with request_id '" + requestId + "': unknown, or older than " + properties.ttl()
                         + " (predictions wait that long for feedback, at most " + properties.maxPredictions() + " of them)"));
-        if (image < 0 || image >= served.top1().size()) {
-            throw ServingException.badRequest("request " + requestId + " classified " + served.top1().size()
+        if (image < 0 || image >= served.top1().length) {
+            throw ServingException.badRequest("request " + requestId + " classified " + served.top1().length
                     + " image(s); there is no image " + image);
         }
-        int actual = resolve(label, served.labels());
-        if (!served.labelled().add(image)) {
+        List<ModelManifest.Label> labels = served.model().manifest().labels();
+        int actual = resolve(label, labels);
+        if (!served.label(image)) {
             throw new ServingException(ErrorKind.CONFLICT, "image " + image + " of request " + requestId + " already has feedback");
         }
-        int predicted = served.top1().get(image);
+        int predicted = served.top1()[image];
         boolean correct = predicted == actual;
         Counter right = counter(served, "correct");
         Counter wrong = counter(served, "incorrect");
@@ -62,12 +63,12 @@ public class FeedbackService {
         if (!served.origin().experiment().isEmpty()) {
             stats.feedback(served.origin().experiment(), served.origin().experimentVariant(), correct);
         }
-        return new Verdict(requestId, image, correct, served.labels().get(predicted), served.labels().get(actual));
+        return new Verdict(requestId, image, correct, labels.get(predicted), labels.get(actual));
     }
 
     private Counter counter(PredictionCache.Served served, String outcome) {
         return Counter.builder("qf.feedback").description("Feedback on served predictions: was the top-1 class right?")
-                .tags(served.modelTags()).tags(ModelTags.experiment(served.origin().experiment(), served.origin().experimentVariant()))
+                .tags(ModelTags.of(served.model())).tags(ModelTags.experiment(served.origin().experiment(), served.origin().experimentVariant()))
                 .tag("outcome", outcome)
                 .register(registry);
     }

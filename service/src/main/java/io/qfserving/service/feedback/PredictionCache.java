@@ -2,15 +2,12 @@ package io.qfserving.service.feedback;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micrometer.core.instrument.Tags;
-import io.qfserving.models.export.ModelManifest;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.Origin;
-import io.qfserving.service.metrics.ModelTags;
+import io.qfserving.service.repository.ServedModel;
 import java.time.Clock;
-import java.util.List;
+import java.util.BitSet;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
@@ -22,11 +19,23 @@ import org.springframework.stereotype.Component;
 public class PredictionCache {
 
     /**
-     * One served request: what to label its feedback with, the top-1 class of each image, the
-     * model's labels (to read the client's label), and which images got feedback already.
+     * One served request, kept small (references to shared objects, an int per image): the version
+     * that served it, where it came from, the top-1 class of each image, and which images got
+     * feedback already.
      */
-    record Served(Tags modelTags, Origin origin, List<Integer> top1, List<ModelManifest.Label> labels,
-                  java.util.Set<Integer> labelled) {}
+    record Served(ServedModel model, Origin origin, int[] top1, BitSet labelled) {
+
+        /** Marks an image as labelled; false when it already was. */
+        boolean label(int image) {
+            synchronized (labelled) {
+                if (labelled.get(image)) {
+                    return false;
+                }
+                labelled.set(image);
+                return true;
+            }
+        }
+    }
 
     private final Cache<String, Served> served;
 
@@ -40,8 +49,8 @@ public class PredictionCache {
 
     /** Remembers a served request until its feedback comes, or until it expires or is evicted. */
     public void put(String requestId, Inference inference, Origin origin) {
-        served.put(requestId, new Served(ModelTags.of(inference.model()), origin, inference.top1(),
-                inference.model().manifest().labels(), ConcurrentHashMap.newKeySet()));
+        served.put(requestId, new Served(inference.model(), origin,
+                inference.top1().stream().mapToInt(Integer::intValue).toArray(), new BitSet()));
     }
 
     Optional<Served> get(String requestId) {

@@ -2,6 +2,9 @@
 # Both run as root on a machine without a Docker engine: buildah and podman on vfs storage,
 # with chroot isolation for builds and runc + cgroupfs for containers.
 
+# A failing command inside $(...) fails the script too.
+shopt -s inherit_errexit
+
 IMAGE_WORK_DIR=${QF_IMAGE_WORK_DIR:-.image-build}   # git-ignored: cached base root filesystems, the OCI archive
 IMAGE_NAME=${QF_IMAGE:-localhost/qf-serving:latest}
 IMAGE_ARCHIVE=${QF_IMAGE_ARCHIVE:-$IMAGE_WORK_DIR/qf-serving.oci.tar}

@@ -8,7 +8,7 @@
 # Settings: QF_SMOKE_PHOTO (a JPEG; default: one Imagenette validation photo from ../shared/data),
 # QF_SMOKE_CLASSIFY=false to check health only (images built before the classify endpoints),
 # QF_SMOKE_READY_TIMEOUT (seconds; default 1200, emulated arm64 start-up is slow).
-# Run as root, after build-images.sh. Needs podman, runc and, on x86_64, qemu-user-static.
+# Run as root, after build-images.sh. Needs podman, runc and, on x86_64, qemu-user-static 10.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/images.sh
@@ -19,7 +19,24 @@ GRPC_PORT=19090
 PHOTO=${QF_SMOKE_PHOTO:-$(find ../shared/data/imagenette2-224/val/n03888257 -name '*.JPEG' 2>/dev/null | sort | head -1)}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
+# ONNX Runtime picks its ARM kernels from /proc/cpuinfo. qemu-user 7.2 (Debian bookworm) shows
+# the host's x86 cpuinfo there and ONNX Runtime crashes (SIGSEGV) loading an int8 model; qemu-user
+# 10 (bookworm-backports, trixie) emulates an ARM one and works.
+check_qemu_for_arm64() {
+  [ "$(uname -m)" = aarch64 ] && return
+  local interpreter major
+  interpreter=$(readlink -f "$(sed -n 's/^interpreter //p' /proc/sys/fs/binfmt_misc/qemu-aarch64)")
+  major=$("$interpreter" --version | sed -n 's/^qemu-aarch64 version \([0-9]*\)\..*/\1/p')
+  if [ "${major:-0}" -lt 10 ]; then
+    echo "qemu-user ${major:-?} emulates arm64 here; ONNX Runtime needs qemu-user 10 (apt-get install -t bookworm-backports qemu-user-static, then update-binfmts --disable/--enable qemu-aarch64)" >&2
+    exit 1
+  fi
+}
+
 container_name() { echo "qf-serving-smoke-$1"; }
+
+# What uname -m says inside a container of that platform (under qemu for a foreign one).
+expected_machine() { [ "$1" = arm64 ] && echo aarch64 || echo x86_64; }
 
 stop_container() {
   podman_ rm -f "$(container_name "$1")" >/dev/null 2>&1 || true
@@ -69,27 +86,31 @@ run_smoke_tests() {
 }
 
 smoke_test() {
-  local arch=$1 ready_after boot_line
+  local arch=$1 ready_after boot_line machine
   stop_container "$arch"
   trap 'stop_container '"$arch" EXIT
   load_platform "$arch"
   ready_after=$(start_and_wait_ready "$arch")
   boot_line=$(podman_ logs "$(container_name "$arch")" 2>&1 | grep -o 'Started QfServingApplication in [0-9.]* seconds' || true)
+  machine=$(podman_ exec "$(container_name "$arch")" uname -m)
+  [ "$machine" = "$(expected_machine "$arch")" ] || { echo "the $arch container runs on $machine" >&2; return 1; }
   run_smoke_tests
   stop_container "$arch"
   trap - EXIT
   local checked="health, one photo classified over HTTP and one over gRPC"
   [ "${QF_SMOKE_CLASSIFY:-true}" != false ] || checked="health only (QF_SMOKE_CLASSIFY=false)"
-  RESULTS+=("linux/$arch: ready ${ready_after} s after podman run (${boot_line:-no start-up line in the log}); passed: $checked")
+  RESULTS+=("linux/$arch ($machine): ready ${ready_after} s after podman run (${boot_line:-no start-up line in the log}); passed: $checked")
 }
 
 main() {
   require_tools podman runc curl
   [ -s "$IMAGE_ARCHIVE" ] || { echo "no $IMAGE_ARCHIVE: run scripts/build-images.sh first" >&2; exit 1; }
   [ -s "$PHOTO" ] || { echo "no photo to classify: set QF_SMOKE_PHOTO to a JPEG" >&2; exit 1; }
+  PHOTO=$(realpath "$PHOTO")   # the tests run in the deploy module's folder
   enable_arm64_emulation
   local arches=("$@") started
   [ ${#arches[@]} -gt 0 ] || arches=("${PLATFORM_ARCHES[@]}")
+  [[ " ${arches[*]} " != *" arm64 "* ]] || check_qemu_for_arm64
   started=$(date +%s)
   RESULTS=()
   for arch in "${arches[@]}"; do

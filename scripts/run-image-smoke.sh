@@ -16,7 +16,8 @@ source scripts/lib/images.sh
 READY_TIMEOUT=${QF_SMOKE_READY_TIMEOUT:-1200}
 HTTP_PORT=18080
 GRPC_PORT=19090
-PHOTO=${QF_SMOKE_PHOTO:-$(find ../shared/data/imagenette2-224/val/n03888257 -name '*.JPEG' 2>/dev/null | sort | head -1)}
+validation_photos=(../shared/data/imagenette2-224/val/n03888257/*.JPEG)   # sorted by the glob
+PHOTO=${QF_SMOKE_PHOTO:-${validation_photos[0]}}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 # ONNX Runtime picks its ARM kernels from /proc/cpuinfo. qemu-user 7.2 (Debian bookworm) shows

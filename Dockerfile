@@ -1,0 +1,66 @@
+# qf-serving: the model server with its embedded default models.
+#
+#   docker buildx build --platform linux/amd64,linux/arm64 -t qf-serving .
+#   scripts/build-images.sh      # the same without a Docker engine (buildah, local Debian bases)
+#
+# The build stage runs on the build platform (no emulated Maven) and picks the target's
+# TensorFlow natives by classifier; the runtime stage is the target platform's JRE.
+ARG BASE_IMAGE=eclipse-temurin:25-jre
+ARG BUILD_IMAGE=eclipse-temurin:25-jdk
+
+# The target platform's JRE. This stage comes first: buildah 1.28 applies a stage's
+# FROM --platform to every later FROM of an image, which would give the runtime the build
+# platform's base.
+FROM ${BASE_IMAGE} AS runtime-base
+ARG APP_UID=10001
+RUN useradd --system --uid "$APP_UID" --user-group --home-dir /nonexistent --no-create-home \
+      --shell /usr/sbin/nologin qf
+
+FROM --platform=$BUILDPLATFORM ${BUILD_IMAGE} AS build
+ARG TARGETARCH
+WORKDIR /src
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+COPY proto/pom.xml proto/
+COPY proto/src/main/ proto/src/main/
+COPY models/pom.xml models/
+COPY models/src/main/ models/src/main/
+COPY service/pom.xml service/
+COPY service/src/main/ service/src/main/
+# Maven reads every module's pom named in the root pom, even those -pl leaves out.
+COPY deploy/pom.xml deploy/
+COPY deploy/image/prepare-app.sh /usr/local/bin/
+RUN --mount=type=cache,id=qf-serving-m2,target=/root/.m2 \
+    case "$TARGETARCH" in \
+      amd64) tf_classifier=linux-x86_64 ;; \
+      arm64) tf_classifier=linux-arm64 ;; \
+      *) echo "unsupported target architecture: $TARGETARCH" >&2; exit 1 ;; \
+    esac \
+    && ./mvnw -B -q package -Dmaven.test.skip=true -pl service -am \
+         -Dtensorflow.native.classifier="$tf_classifier" \
+    && prepare-app.sh /app "$TARGETARCH" service/target/qf-serving.jar
+
+FROM runtime-base
+ARG APP_UID=10001
+WORKDIR /opt/qf-serving
+# Least to most often changed, so that a code change rebuilds only the last layers.
+COPY --from=build /app/native/ native/
+COPY --from=build /app/dependencies/ ./
+COPY --from=build /app/spring-boot-loader/ ./
+COPY --from=build /app/snapshot-dependencies/ ./
+COPY models/repository/ models/repository/
+COPY --from=build /app/application/ ./
+
+ENV QF_REPOSITORY_PATH=/opt/qf-serving/models/repository \
+    SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/
+USER ${APP_UID}:${APP_UID}
+EXPOSE 8080 9090
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
+  CMD curl -fsS -o /dev/null http://127.0.0.1:8080/actuator/health/readiness || exit 1
+# Heap is half the container's memory: TensorFlow and ONNX Runtime allocate outside the heap.
+# JAVA_TOOL_OPTIONS adds or overrides flags without rebuilding.
+ENTRYPOINT ["java", \
+  "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", \
+  "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", \
+  "-Djava.library.path=/opt/qf-serving/native", "-Donnxruntime.native.path=/opt/qf-serving/native", \
+  "-jar", "qf-serving.jar"]

@@ -1,0 +1,93 @@
+package io.qfserving.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** docker-compose.yml, its Prometheus configuration and the Grafana dashboard it provisions. */
+class ComposeStackTests {
+
+    private static final String APT_HINT = "Debian: apt-get install -y docker-compose prometheus";
+
+    @Test
+    void dockerComposeAcceptsTheStack() throws Exception {
+        ExternalTool compose = ExternalTool.require("docker-compose", APT_HINT);
+        ExternalTool.Result result = compose.run(ProjectFiles.ROOT, "-f", ProjectFiles.COMPOSE_FILE.toString(), "config", "-q");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    @Test
+    void promtoolAcceptsThePrometheusConfiguration() throws Exception {
+        ExternalTool promtool = ExternalTool.require("promtool", APT_HINT);
+        ExternalTool.Result result = promtool.run(ProjectFiles.ROOT, "check", "config", ProjectFiles.PROMETHEUS_CONFIG.toString());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    @Test
+    void prometheusScrapesTheServersActuatorEndpoint() {
+        Map<String, Object> services = get(yaml(ProjectFiles.COMPOSE_FILE), "services");
+        Map<String, Object> job = first(get(yaml(ProjectFiles.PROMETHEUS_CONFIG), "scrape_configs"));
+        assertThat(job).containsEntry("metrics_path", "/actuator/prometheus");
+        List<String> targets = get(first(get(job, "static_configs")), "targets");
+        assertThat(targets).singleElement().satisfies(target -> {
+            String[] hostAndPort = target.split(":");
+            assertThat(services).containsKey(hostAndPort[0]);
+            assertThat(hostAndPort[1]).isEqualTo("8080");
+        });
+    }
+
+    @Test
+    void grafanaProvisionsTheChartsDashboardFolder() {
+        Map<String, Object> grafana = get(get(yaml(ProjectFiles.COMPOSE_FILE), "services"), "grafana");
+        Path providerFile = ProjectFiles.ROOT.resolve("deploy/grafana/provisioning/dashboards/qf-serving.yml");
+        String providerPath = get(get(first(get(yaml(providerFile), "providers")), "options"), "path");
+        List<String> volumes = get(grafana, "volumes");
+        assertThat(volumes)
+                .contains("./deploy/grafana/provisioning:/etc/grafana/provisioning:ro")
+                .contains("./" + ProjectFiles.ROOT.relativize(ProjectFiles.DASHBOARD.getParent()) + ":" + providerPath + ":ro");
+    }
+
+    /**
+     * The same dashboard is provisioned by compose and picked up by Grafana's sidecar in Kubernetes,
+     * whose data sources have different uids: it must query through its datasource variable.
+     */
+    @Test
+    void dashboardQueriesTheServersMetricsThroughItsDatasourceVariable() {
+        JsonNode dashboard = JsonMapper.shared().readTree(ProjectFiles.read(ProjectFiles.DASHBOARD));
+        assertThat(dashboard.path("uid").asString()).isEqualTo("qf-serving");
+        assertThat(dashboard.path("templating").path("list")).anySatisfy(variable -> {
+            assertThat(variable.path("name").asString()).isEqualTo("datasource");
+            assertThat(variable.path("type").asString()).isEqualTo("datasource");
+            assertThat(variable.path("query").asString()).isEqualTo("prometheus");
+        });
+        List<JsonNode> targets = dashboard.path("panels").valueStream()
+                .flatMap(panel -> panel.path("targets").valueStream()).toList();
+        assertThat(targets).isNotEmpty().allSatisfy(target ->
+                assertThat(target.path("datasource").path("uid").asString()).isEqualTo("${datasource}"));
+        assertThat(targets).extracting(target -> target.path("expr").asString())
+                .anySatisfy(expr -> assertThat(expr).contains("qf_requests_total"))
+                .anySatisfy(expr -> assertThat(expr).contains("qf_request_duration_seconds_bucket"));
+    }
+
+    private static Map<String, Object> yaml(Path file) {
+        return new Yaml().load(ProjectFiles.read(file));
+    }
+
+    /** The value under {@code key}, which must be there, as whatever type the caller expects. */
+    @SuppressWarnings("unchecked")
+    private static <T> T get(Map<String, Object> parent, String key) {
+        assertThat(parent).containsKey(key);
+        return (T) parent.get(key);
+    }
+
+    private static Map<String, Object> first(List<Map<String, Object>> items) {
+        assertThat(items).isNotEmpty();
+        return items.getFirst();
+    }
+}

@@ -1,0 +1,299 @@
+package io.qfserving.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.marcnuri.helm.LintResult;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Probe;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.kubernetes.client.openapi.models.V1Volume;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
+import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HelmChartTests {
+
+    private static final Path ALL_OPTIONS = Path.of("src/test/resources/values-all-options.yaml");
+    private static final Path EXISTING_RESOURCES = Path.of("src/test/resources/values-existing-resources.yaml");
+
+    @Test
+    void lintsStrictlyWithDefaultValues(@TempDir Path work) throws IOException {
+        assertLintsCleanly(ChartLint.strict(work));
+    }
+
+    @Test
+    void lintsStrictlyWithEveryOptionOn(@TempDir Path work) throws IOException {
+        assertLintsCleanly(ChartLint.strict(work, ALL_OPTIONS));
+    }
+
+    @Test
+    void lintsStrictlyWithExistingClaimAndSecret(@TempDir Path work) throws IOException {
+        assertLintsCleanly(ChartLint.strict(work, EXISTING_RESOURCES));
+    }
+
+    @Test
+    void strictParsingRejectsAMisspelledField() {
+        String misspelled = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: qf
+                spec:
+                  replica: 2
+                """;
+        assertThatThrownBy(() -> RenderedChart.parseStrictly(misspelled)).hasMessageContaining("replica");
+    }
+
+    @Test
+    void schemaRejectsValuesOfTheWrongShape(@TempDir Path work) throws IOException {
+        Path wrong = Files.writeString(work.resolve("wrong.yaml"), """
+                service:
+                  httpPort: eighty
+                models:
+                  mountPath: relative/path
+                """);
+        assertThatThrownBy(() -> RenderedChart.render(wrong))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("httpPort")
+                .hasMessageContaining("mountPath");
+    }
+
+    @Nested
+    class WithDefaultValues {
+
+        private final RenderedChart chart = RenderedChart.render();
+
+        @Test
+        void rendersOnlyTheAlwaysOnResources() {
+            assertThat(chart.documents()).extracting(document -> document.getClass().getSimpleName())
+                    .containsExactlyInAnyOrder("V1ServiceAccount", "V1ConfigMap", "V1ConfigMap", "V1Service",
+                            "V1Deployment", "V1PodDisruptionBudget");
+        }
+
+        @Test
+        void probesUseTheActuatorHealthGroupsOnTheHttpPort() {
+            V1Container container = chart.container();
+            assertHttpProbe(container.getStartupProbe(), "/actuator/health/liveness");
+            assertHttpProbe(container.getLivenessProbe(), "/actuator/health/liveness");
+            assertHttpProbe(container.getReadinessProbe(), "/actuator/health/readiness");
+            assertThat(container.getStartupProbe().getPeriodSeconds() * container.getStartupProbe().getFailureThreshold())
+                    .as("seconds the startup probe allows for loading and warming the models")
+                    .isGreaterThanOrEqualTo(120);
+        }
+
+        @Test
+        void runsAsNonRootOnAReadOnlyRootFilesystemWithoutCapabilities() {
+            V1PodSpec pod = podSpec(chart);
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+
+            var security = chart.container().getSecurityContext();
+            assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+            assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+            assertThat(security.getRunAsNonRoot()).isTrue();
+            assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+
+            assertThat(mountPath(chart, "tmp")).isEqualTo("/tmp");
+            assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
+        }
+
+        @Test
+        void exposesHttpAndGrpcOnContainerAndService() {
+            assertThat(chart.container().getPorts()).extracting(V1ContainerPort::getName, V1ContainerPort::getContainerPort)
+                    .containsExactlyInAnyOrder(tuple("http", 8080), tuple("grpc", 9090));
+            V1Service service = chart.one(V1Service.class);
+            assertThat(service.getSpec().getPorts())
+                    .extracting(V1ServicePort::getName, V1ServicePort::getPort, port -> port.getTargetPort().getStrValue())
+                    .containsExactlyInAnyOrder(tuple("http", 8080, "http"), tuple("grpc", 9090, "grpc"));
+            assertThat(service.getSpec().getSelector())
+                    .isEqualTo(chart.one(V1Deployment.class).getSpec().getSelector().getMatchLabels());
+        }
+
+        @Test
+        void mountsTheSettingsWhereTheServerLooksForThem() {
+            assertThat(mountPath(chart, "config")).isEqualTo("/config");
+            assertThat(chart.env("SPRING_CONFIG_ADDITIONAL_LOCATION")).contains("optional:file:/config/");
+            assertThat(configMap(chart, "qf-qf-serving-config").getData()).containsKey("application.yml");
+        }
+
+        @Test
+        void servesTheImageEmbeddedModelsAndNoAdminToken() {
+            assertThat(chart.env("QF_REPOSITORY_PATH")).isEmpty();
+            assertThat(chart.env("QF_ADMIN_TOKEN_FILE")).isEmpty();
+            assertThat(podSpec(chart).getVolumes()).extracting(V1Volume::getName).containsExactlyInAnyOrder("tmp", "config");
+        }
+
+        @Test
+        void shipsTheGrafanaDashboardWithTheSidecarLabel() throws IOException {
+            V1ConfigMap dashboard = configMap(chart, "qf-qf-serving-dashboard");
+            assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+            assertThat(dashboard.getData().get("qf-serving.json"))
+                    .isEqualTo(Files.readString(ProjectFiles.DASHBOARD, StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    @Nested
+    class WithEveryOptionOn {
+
+        private final RenderedChart chart = RenderedChart.render(ALL_OPTIONS);
+
+        @Test
+        void routesTheIngressToTheHttpPort() {
+            V1Ingress ingress = chart.one(V1Ingress.class);
+            var rule = ingress.getSpec().getRules().getFirst();
+            assertThat(rule.getHost()).isEqualTo("classify.example.com");
+            assertThat(rule.getHttp().getPaths().getFirst().getBackend().getService().getPort().getName()).isEqualTo("http");
+            assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+            assertThat(ingress.getSpec().getTls().getFirst().getSecretName()).isEqualTo("classify-tls");
+        }
+
+        @Test
+        void autoscalesTheDeploymentInsteadOfFixingItsReplicas() {
+            V2HorizontalPodAutoscaler hpa = chart.one(V2HorizontalPodAutoscaler.class);
+            assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("qf-qf-serving");
+            assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(3);
+            assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
+            assertThat(hpa.getSpec().getMetrics().getFirst().getResource().getTarget().getAverageUtilization()).isEqualTo(60);
+            assertThat(chart.one(V1Deployment.class).getSpec().getReplicas()).isNull();
+        }
+
+        @Test
+        void limitsVoluntaryDisruptions() {
+            V1PodDisruptionBudget pdb = chart.one(V1PodDisruptionBudget.class);
+            assertThat(pdb.getSpec().getMaxUnavailable().getIntValue()).isEqualTo(1);
+            assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                    .isEqualTo(chart.one(V1Deployment.class).getSpec().getSelector().getMatchLabels());
+        }
+
+        @Test
+        void letsPrometheusOperatorScrapeTheActuatorEndpoint() {
+            ServiceMonitor monitor = chart.one(ServiceMonitor.class);
+            assertThat(monitor.metadata.getLabels()).containsEntry("release", "kube-prometheus-stack");
+            assertThat(monitor.spec.selector.getMatchLabels()).isEqualTo(chart.one(V1Service.class).getSpec().getSelector());
+            assertThat(monitor.spec.endpoints).singleElement().satisfies(endpoint -> {
+                assertThat(endpoint.port).isEqualTo("http");
+                assertThat(endpoint.path).isEqualTo("/actuator/prometheus");
+                assertThat(endpoint.interval).isEqualTo("15s");
+            });
+        }
+
+        @Test
+        void servesModelsFromAReadOnlyClaimAtTheRepositoryPath() {
+            V1PersistentVolumeClaim claim = chart.one(V1PersistentVolumeClaim.class);
+            assertThat(claim.getSpec().getStorageClassName()).isEqualTo("efs");
+            assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadOnlyMany");
+            assertThat(claim.getSpec().getResources().getRequests().get("storage").toSuffixedString()).isEqualTo("2Gi");
+
+            V1Volume models = volume(podSpec(chart), "models");
+            assertThat(models.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim.getMetadata().getName());
+            assertThat(mountPath(chart, "models")).isEqualTo("/models/repository");
+            assertThat(mount(chart, "models").getReadOnly()).isTrue();
+            assertThat(chart.env("QF_REPOSITORY_PATH")).contains("/models/repository");
+        }
+
+        @Test
+        void mountsTheAdminTokenFromTheChartsSecret() {
+            V1Secret secret = chart.one(V1Secret.class);
+            assertThat(secret.getData().get("token")).asString(StandardCharsets.UTF_8).isEqualTo("s3cr3t-token");
+            assertThat(volume(podSpec(chart), "admin-token").getSecret().getSecretName()).isEqualTo(secret.getMetadata().getName());
+            assertThat(chart.env("QF_ADMIN_TOKEN_FILE"))
+                    .contains(mountPath(chart, "admin-token") + "/admin-token");
+        }
+
+        @Test
+        void schedulesOntoArm64Nodes() {
+            V1PodSpec pod = podSpec(chart);
+            assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/arch", "arm64");
+            assertThat(pod.getTolerations()).singleElement().satisfies(toleration -> {
+                assertThat(toleration.getKey()).isEqualTo("kubernetes.io/arch");
+                assertThat(toleration.getValue()).isEqualTo("arm64");
+                assertThat(toleration.getEffect()).isEqualTo("NoSchedule");
+            });
+            assertThat(pod.getAffinity().getPodAntiAffinity()).isNotNull();
+        }
+
+        @Test
+        void passesSettingsJvmFlagsAndExtraEnvironment() {
+            String settings = configMap(chart, "qf-qf-serving-config").getData().get("application.yml");
+            assertThat(settings).contains("shutdown: graceful");
+            assertThat(chart.env("JAVA_TOOL_OPTIONS")).contains("-XX:+UseZGC");
+            assertThat(chart.env("LOGGING_LEVEL_IO_QFSERVING")).contains("DEBUG");
+            assertThat(chart.one(V1Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
+                    .containsKeys("checksum/config", "checksum/admin-token")
+                    .containsEntry("example.com/team", "ml-platform");
+        }
+    }
+
+    @Nested
+    class WithExistingClaimAndSecret {
+
+        private final RenderedChart chart = RenderedChart.render(EXISTING_RESOURCES);
+
+        @Test
+        void referencesThemWithoutCreatingAny() {
+            assertThat(chart.all(V1PersistentVolumeClaim.class)).isEmpty();
+            assertThat(chart.all(V1Secret.class)).isEmpty();
+            V1PodSpec pod = podSpec(chart);
+            assertThat(volume(pod, "models").getPersistentVolumeClaim().getClaimName()).isEqualTo("shared-models");
+            var secret = volume(pod, "admin-token").getSecret();
+            assertThat(secret.getSecretName()).isEqualTo("qf-admin");
+            assertThat(secret.getItems()).singleElement().satisfies(item -> assertThat(item.getKey()).isEqualTo("bearer"));
+        }
+    }
+
+    private static void assertLintsCleanly(LintResult result) {
+        assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+        assertThat(ChartLint.problems(result)).isEmpty();
+    }
+
+    private static void assertHttpProbe(V1Probe probe, String path) {
+        assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
+        assertThat(probe.getHttpGet().getPort().getStrValue()).isEqualTo("http");
+    }
+
+    private static V1PodSpec podSpec(RenderedChart chart) {
+        return chart.one(V1Deployment.class).getSpec().getTemplate().getSpec();
+    }
+
+    private static V1Volume volume(V1PodSpec pod, String name) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
+    }
+
+    private static V1VolumeMount mount(RenderedChart chart, String volume) {
+        return chart.container().getVolumeMounts().stream().filter(m -> m.getName().equals(volume)).findFirst()
+                .orElseThrow(() -> new AssertionError("no mount of volume " + volume));
+    }
+
+    private static String mountPath(RenderedChart chart, String volume) {
+        return mount(chart, volume).getMountPath();
+    }
+
+    private static V1ConfigMap configMap(RenderedChart chart, String name) {
+        List<V1ConfigMap> maps = chart.all(V1ConfigMap.class);
+        return maps.stream().filter(m -> m.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no ConfigMap " + name + " among " + maps.stream()
+                        .map(m -> m.getMetadata().getName()).toList()));
+    }
+}

@@ -1,0 +1,33 @@
+# Shared settings of scripts/build-images.sh and scripts/run-image-smoke.sh (sourced, not run).
+# Both run as root on a machine without a Docker engine: buildah and podman on vfs storage,
+# with chroot isolation for builds and runc + cgroupfs for containers.
+
+# A failing command inside $(...) fails the script too.
+shopt -s inherit_errexit
+
+IMAGE_WORK_DIR=${QF_IMAGE_WORK_DIR:-.image-build}   # git-ignored: cached base root filesystems, the OCI archive
+IMAGE_NAME=${QF_IMAGE:-localhost/qf-serving:latest}
+IMAGE_ARCHIVE=${QF_IMAGE_ARCHIVE:-$IMAGE_WORK_DIR/qf-serving.oci.tar}
+PLATFORM_ARCHES=(amd64 arm64)
+
+# Heavy commands yield to the other work on this machine.
+buildah_() { nice -n 10 buildah --storage-driver vfs "$@"; }
+podman_() { nice -n 10 podman --storage-driver vfs --runtime runc --cgroup-manager cgroupfs "$@"; }
+
+require_tools() {
+  local missing=()
+  for tool in "$@"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "missing tools: ${missing[*]} (Debian: apt-get install -y buildah podman skopeo debootstrap qemu-user-static binfmt-support runc)" >&2
+    exit 1
+  fi
+}
+
+# Foreign-architecture RUN steps and containers go through qemu-user-static via binfmt_misc.
+enable_arm64_emulation() {
+  [ "$(uname -m)" = aarch64 ] && return
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  update-binfmts --enable qemu-aarch64
+}
+
+seconds_since() { echo $(( $(date +%s) - $1 )); }

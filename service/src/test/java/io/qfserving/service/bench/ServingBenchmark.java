@@ -10,7 +10,11 @@ import io.qfserving.models.export.ModelManifest;
 import io.qfserving.proto.v1.ClassificationServiceGrpc;
 import io.qfserving.proto.v1.ClassifyRequest;
 import io.qfserving.service.QfServingApplication;
+import io.qfserving.service.inference.InferenceService;
+import io.qfserving.service.inference.Origin;
+import io.qfserving.service.inference.Transport;
 import io.qfserving.service.repository.EngineProperties;
+import io.qfserving.service.repository.ModelRef;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
@@ -25,16 +29,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * Closed-loop load on the classify path, measured three ways on the same cores in one run: the raw
- * pipeline in-process (decode + preprocess + inference, batch 1, no server; the server sits idle), the
- * service over HTTP, and the service over gRPC, each at several concurrencies. The three modes take
- * turns in short rounds, so load from elsewhere on a shared machine falls on all of them alike. Prints
+ * Closed-loop load on the classify path, measured four ways on the same cores in one run: the raw
+ * pipeline (decode + preprocess + inference, batch 1, no server; the server sits idle), the server's
+ * own pipeline called in-process (its batching, leases and metrics, no transport), and the service
+ * over HTTP and over gRPC, each at several concurrencies. The modes take turns in short rounds, so load from elsewhere on a shared machine falls on all of them alike. Prints
  * throughput, p50 and p99, and the ratio service / raw. Not a test: run it with
  * {@code ./mvnw -q -pl service -Pbench test-compile exec:java}.
  *
  * <p>Settings (system properties): {@code bench.model} (default qf-mobilenet-v1-int8),
  * {@code bench.concurrency} (1,4,16), {@code bench.rounds} per cell (3), {@code bench.modes}
- * (raw,http,grpc), {@code bench.server.args} (extra server arguments, e.g. {@code --qf.engine.threads=0}),
+ * (raw,in-process,http,grpc), {@code bench.server.args} (extra server arguments, e.g. {@code --qf.engine.threads=0}),
  * {@code bench.repository}, and those of {@link ClosedLoop}.
  */
 public final class ServingBenchmark {
@@ -46,7 +50,7 @@ public final class ServingBenchmark {
         String repository = System.getProperty("bench.repository", "models/repository");
         int[] concurrencies = Arrays.stream(System.getProperty("bench.concurrency", "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
-        List<String> modes = List.of(System.getProperty("bench.modes", "raw,http,grpc").split(","));
+        List<String> modes = List.of(System.getProperty("bench.modes", "raw,in-process,http,grpc").split(","));
         ClosedLoop load = new ClosedLoop();
         System.out.printf("model %s, %s; %d rounds per cell, modes taking turns%n", model, load.describe(), rounds);
 
@@ -71,6 +75,9 @@ public final class ServingBenchmark {
             var stub = ClassificationServiceGrpc.newBlockingStub(channel);
             Map<String, ClosedLoop.Call> calls = new LinkedHashMap<>();
             calls.put("raw", image -> classifier.scores(List.of(preprocessor.apply(image))));
+            InferenceService pipeline = server.getBean(InferenceService.class);
+            calls.put("in-process", image -> pipeline.classify(ModelRef.newest(model), List.of(image), pipeline.deadline(null),
+                    Origin.direct(Transport.EVALUATION)));
             calls.put("http", image -> ClosedLoop.post(url, image, Map.of()));
             calls.put("grpc", image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));
             calls.keySet().retainAll(modes);
@@ -89,7 +96,7 @@ public final class ServingBenchmark {
                         results.computeIfAbsent(mode, k -> new ArrayList<>()).add(merged);
                     });
                 }
-                if (results.keySet().containsAll(List.of("raw", "http", "grpc"))) {
+                if (results.containsKey("raw")) {
                     print(results, concurrencies);
                 }
             } finally {
@@ -100,17 +107,26 @@ public final class ServingBenchmark {
 
     private static void print(Map<String, List<ClosedLoop.Result>> results, int[] concurrencies) {
         System.out.println();
-        System.out.println("| concurrency | raw req/s | HTTP req/s | gRPC req/s | HTTP / raw | gRPC / raw | raw p50 / p99 ms | HTTP p50 / p99 ms | gRPC p50 / p99 ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        List<String> modes = List.copyOf(results.keySet());
+        StringBuilder header = new StringBuilder("| concurrency |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String mode : modes) {
+            header.append(" ").append(mode).append(" req/s | p50 / p99 ms |").append(mode.equals("raw") ? "" : " / raw |");
+            rule.append("---|---|").append(mode.equals("raw") ? "" : "---|");
+        }
+        System.out.println(header);
+        System.out.println(rule);
         for (int i = 0; i < concurrencies.length; i++) {
             ClosedLoop.Result raw = results.get("raw").get(i);
-            ClosedLoop.Result http = results.get("http").get(i);
-            ClosedLoop.Result grpc = results.get("grpc").get(i);
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f |%n",
-                    concurrencies[i], raw.throughput(), http.throughput(), grpc.throughput(),
-                    http.throughput() / raw.throughput(), grpc.throughput() / raw.throughput(),
-                    raw.percentileMillis(0.5), raw.percentileMillis(0.99), http.percentileMillis(0.5), http.percentileMillis(0.99),
-                    grpc.percentileMillis(0.5), grpc.percentileMillis(0.99));
+            StringBuilder row = new StringBuilder("| " + concurrencies[i] + " |");
+            for (String mode : modes) {
+                ClosedLoop.Result r = results.get(mode).get(i);
+                row.append(String.format(Locale.ROOT, " %.1f | %.2f / %.2f |", r.throughput(), r.percentileMillis(0.5), r.percentileMillis(0.99)));
+                if (!mode.equals("raw")) {
+                    row.append(String.format(Locale.ROOT, " %.2f |", r.throughput() / raw.throughput()));
+                }
+            }
+            System.out.println(row);
         }
     }
 }

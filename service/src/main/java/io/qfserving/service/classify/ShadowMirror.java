@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
  * Shadow traffic: after the primary answer has been computed, the same images run on the shadow
  * model in the background and the two top-1 answers are compared ({@code qf_shadow_comparisons_total},
  * the drift between, say, a float model and its int8 twin). The work is bounded: when the shadow
- * queue is full the copy is dropped and counted ({@code qf_shadow_dropped_total}); a shadow failure
- * is counted too, and neither ever reaches the client.
+ * queue is full, or when the server is busy with primary requests as the copy's turn comes, the copy
+ * is dropped and counted ({@code qf_shadow_dropped_total}); a shadow failure is counted too, and none
+ * of it ever reaches the client.
  */
 @Component
 class ShadowMirror implements DisposableBean {
@@ -34,11 +35,13 @@ class ShadowMirror implements DisposableBean {
     private final ExperimentStats stats;
     private final MeterRegistry registry;
     private final ThreadPoolExecutor workers;
+    private final int maxPrimaryInFlight;
 
     ShadowMirror(InferenceService inference, ExperimentStats stats, MeterRegistry registry, ShadowProperties properties) {
         this.inference = inference;
         this.stats = stats;
         this.registry = registry;
+        this.maxPrimaryInFlight = properties.maxPrimaryInFlight();
         this.workers = new ThreadPoolExecutor(properties.threads(), properties.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(properties.queueCapacity()),
                 Thread.ofPlatform().name("shadow-", 0).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
@@ -58,6 +61,10 @@ class ShadowMirror implements DisposableBean {
     }
 
     private void compare(Route route, List<byte[]> images, Inference primary) {
+        if (inference.primaryInFlight() > maxPrimaryInFlight) {
+            dropped(route, "busy").increment();
+            return;
+        }
         Inference shadow;
         try {
             shadow = inference.classifyAgain(route.shadow(), images, primary, inference.deadline(null),

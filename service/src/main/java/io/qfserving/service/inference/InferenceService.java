@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.springframework.stereotype.Service;
 
@@ -33,6 +34,8 @@ public class InferenceService {
     private final InferenceProperties properties;
     private final InferenceObserver observer;
     private final Clock clock;
+    /** Requests in progress, other than shadow copies: how busy the server is right now. */
+    private final AtomicInteger primaryInFlight = new AtomicInteger();
 
     InferenceService(ModelRepository repository, Preprocessor preprocessor, InferenceProperties properties,
                      InferenceObserver observer, Clock clock) {
@@ -45,6 +48,11 @@ public class InferenceService {
 
     public InferenceProperties properties() {
         return properties;
+    }
+
+    /** Requests being served right now, shadow copies not counted. */
+    public int primaryInFlight() {
+        return primaryInFlight.get();
     }
 
     /** The deadline of a request: the client's, capped by the server's timeout. */
@@ -95,6 +103,20 @@ public class InferenceService {
     }
 
     private Inference run(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, List<float[]>> inputs) {
+        boolean primary = origin.transport() != Transport.SHADOW;
+        if (primary) {
+            primaryInFlight.incrementAndGet();
+        }
+        try {
+            return serve(ref, deadline, origin, inputs);
+        } finally {
+            if (primary) {
+                primaryInFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private Inference serve(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, List<float[]>> inputs) {
         long start = System.nanoTime();
         ServedModel model = null;
         try (ModelLease lease = repository.acquire(ref.model(), ref.version())) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +29,7 @@ class ShadowMirrorTests {
     final InferenceService inference = mock(InferenceService.class);
     final MeterRegistry registry = new SimpleMeterRegistry();
     final ExperimentStats stats = new ExperimentStats();
-    final ShadowMirror mirror = new ShadowMirror(inference, stats, registry, new ShadowProperties(1, 1));
+    final ShadowMirror mirror = new ShadowMirror(inference, stats, registry, new ShadowProperties(1, 1, 2));
     final Route route = new Route("exp", "qf-float", new ModelRef("primary", null), Route.Assignment.WEIGHTED, new ModelRef("shadow", null));
 
     @AfterEach
@@ -74,6 +76,15 @@ class ShadowMirrorTests {
         assertThat(registry.get("qf.shadow.comparisons").tag("outcome", "disagree").counter().count()).isEqualTo(1);
     }
 
+    @Test
+    void aBusyServerDropsTheCopyInsteadOfRunningIt() throws Exception {
+        given(inference.primaryInFlight()).willReturn(3);
+        mirror.mirror(route, List.of(new byte[1]), inference("primary", 1));
+        awaitCount("qf.shadow.dropped", "busy");
+        assertThat(registry.get("qf.shadow.dropped").tag("reason", "busy").counter().count()).isEqualTo(1);
+        verify(inference, never()).classifyAgain(any(), any(), any(), any(), any());
+    }
+
     private static Inference inference(String model, int top1) {
         ServedModel served = mock(ServedModel.class);
         given(served.name()).willReturn(model);
@@ -94,7 +105,8 @@ class ShadowMirrorTests {
 
     private void awaitCount(String name, String reason) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (registry.find(name).tag("reason", reason).counter() == null) {
+        while (registry.find(name).tag("reason", reason).counter() == null
+                || registry.find(name).tag("reason", reason).counter().count() < 1) {
             assertThat(System.nanoTime()).as(name + " counted").isLessThan(deadline);
             Thread.sleep(10);
         }

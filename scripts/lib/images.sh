@@ -1,5 +1,5 @@
-# Shared settings of scripts/build-images.sh and scripts/run-image-smoke.sh (sourced, not run).
-# Both run as root on a machine without a Docker engine: buildah and podman on vfs storage,
+# Shared settings of the scripts that build and run the images (sourced, not run).
+# They run as root on a machine without a Docker engine: buildah and podman on vfs storage,
 # with chroot isolation for builds and runc + cgroupfs for containers.
 
 # A failing command inside $(...) fails the script too.
@@ -12,7 +12,8 @@ PLATFORM_ARCHES=(amd64 arm64)
 
 # Heavy commands yield to the other work on this machine.
 buildah_() { nice -n 10 buildah --storage-driver vfs "$@"; }
-podman_() { nice -n 10 podman --storage-driver vfs --runtime runc --cgroup-manager cgroupfs "$@"; }
+PODMAN_SETTINGS=(--storage-driver vfs --runtime runc --cgroup-manager cgroupfs)
+podman_() { nice -n 10 podman "${PODMAN_SETTINGS[@]}" "$@"; }
 
 require_tools() {
   local missing=()

@@ -82,6 +82,7 @@ class ExperimentRegistryTests {
         }
         reader.join();
 
-        assertThat(seen).hasSize(20_000).containsOnly("baseline-float", "qf-int8");
+        // Which of the two a reader sees depends on timing; that it only ever sees one of them, whole, does not.
+        assertThat(seen).hasSize(20_000).isSubsetOf("baseline-float", "qf-int8");
     }
 }

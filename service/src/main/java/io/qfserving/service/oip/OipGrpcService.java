@@ -19,7 +19,6 @@ import io.qfserving.proto.inference.ServerReadyResponse;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Transport;
-import io.qfserving.service.repository.ServedModel;
 import io.qfserving.service.transport.GrpcCalls;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,21 +65,19 @@ class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBa
 
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> responses) {
-        ServedModel served = oip.metadata(request.getName(), request.getVersion());
-        var p = served.manifest().preprocessing();
-        long classes = served.manifest().labels().size();
+        OipService.ModelMetadata metadata = oip.metadata(request.getName(), request.getVersion());
         reply(responses, ModelMetadataResponse.newBuilder()
-                .setName(request.getName())
-                .addAllVersions(request.getVersion().isEmpty() ? oip.readyVersions(request.getName()) : List.of(request.getVersion()))
-                .setPlatform(OipService.platform(served))
-                .addInputs(tensor(OipService.INPUT, List.of(-1L, (long) p.height(), (long) p.width(), 3L)))
-                .addOutputs(tensor(OipService.OUTPUT_PROBS, List.of(-1L, classes)))
-                .addOutputs(tensor(OipService.OUTPUT_LOGITS, List.of(-1L, classes)))
+                .setName(metadata.name())
+                .addAllVersions(metadata.versions())
+                .setPlatform(metadata.platform())
+                .addAllInputs(metadata.inputs().stream().map(OipGrpcService::tensor).toList())
+                .addAllOutputs(metadata.outputs().stream().map(OipGrpcService::tensor).toList())
                 .build());
     }
 
-    private static ModelMetadataResponse.TensorMetadata tensor(String name, List<Long> shape) {
-        return ModelMetadataResponse.TensorMetadata.newBuilder().setName(name).setDatatype(OipTensors.FP32).addAllShape(shape).build();
+    private static ModelMetadataResponse.TensorMetadata tensor(OipService.TensorMetadata tensor) {
+        return ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(tensor.name()).setDatatype(tensor.datatype()).addAllShape(tensor.shape()).build();
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Transport;
-import io.qfserving.service.repository.ServedModel;
 import io.qfserving.service.transport.HttpRequests;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -38,11 +37,6 @@ class OipRestController {
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
 
     record ServerMetadata(String name, String version, List<String> extensions) {}
-
-    record TensorMetadata(String name, String datatype, List<Long> shape) {}
-
-    record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
-                         List<TensorMetadata> outputs) {}
 
     record InferRequestJson(String id, Map<String, Object> parameters, List<InputJson> inputs, List<OutputJson> outputs) {}
 
@@ -97,14 +91,8 @@ class OipRestController {
 
     @Operation(summary = "Model metadata: versions, platform, input and output tensors")
     @GetMapping({"/v2/models/{model}", "/v2/models/{model}/versions/{version}"})
-    ModelMetadata model(@PathVariable String model, @PathVariable(required = false) String version) {
-        ServedModel served = oip.metadata(model, version);
-        var p = served.manifest().preprocessing();
-        long classes = served.manifest().labels().size();
-        return new ModelMetadata(model, version == null ? oip.readyVersions(model) : List.of(version), OipService.platform(served),
-                List.of(new TensorMetadata(OipService.INPUT, OipTensors.FP32, List.of(-1L, (long) p.height(), (long) p.width(), 3L))),
-                List.of(new TensorMetadata(OipService.OUTPUT_PROBS, OipTensors.FP32, List.of(-1L, classes)),
-                        new TensorMetadata(OipService.OUTPUT_LOGITS, OipTensors.FP32, List.of(-1L, classes))));
+    OipService.ModelMetadata model(@PathVariable String model, @PathVariable(required = false) String version) {
+        return oip.metadata(model, version);
     }
 
     @Operation(summary = "Inference: JSON tensors, or a JSON header plus binary tensors (binary tensor data extension)")

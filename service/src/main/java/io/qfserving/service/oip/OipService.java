@@ -84,23 +84,35 @@ class OipService {
         return status.version(version).map(v -> v.state() == VersionStatus.State.READY).orElse(false);
     }
 
-    /** Metadata of the named version, or of the newest ready one. */
-    ServedModel metadata(String model, String version) {
+    /** A tensor as model metadata describes it; -1 is the batch dimension. */
+    record TensorMetadata(String name, String datatype, List<Long> shape) {}
+
+    /** The protocol's model metadata, for REST and gRPC alike. */
+    record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
+                         List<TensorMetadata> outputs) {}
+
+    /** Metadata of the named version, or of the newest ready one (then listing every ready version). */
+    ModelMetadata metadata(String model, String version) {
         ModelStatus status = repository.model(model).orElseThrow(() -> unknownModel(model));
+        ServedModel served;
+        List<String> versions;
         if (version == null || version.isEmpty()) {
-            return status.newestReady().orElseThrow(() -> ServingException.notFound("model '" + model + "' has no ready version"));
+            served = status.newestReady().orElseThrow(() -> ServingException.notFound("model '" + model + "' has no ready version"));
+            versions = status.versions().stream().filter(v -> v.state() == VersionStatus.State.READY).map(VersionStatus::version).toList();
+        } else {
+            served = status.version(version).filter(v -> v.state() == VersionStatus.State.READY).map(VersionStatus::model)
+                    .orElseThrow(() -> ServingException.notFound("model '" + model + "' has no ready version '" + version + "'"));
+            versions = List.of(version);
         }
-        return status.version(version).filter(v -> v.state() == VersionStatus.State.READY).map(VersionStatus::model)
-                .orElseThrow(() -> ServingException.notFound("model '" + model + "' has no ready version '" + version + "'"));
+        ModelManifest.Preprocessing p = served.manifest().preprocessing();
+        long classes = served.manifest().labels().size();
+        return new ModelMetadata(model, versions, platform(served),
+                List.of(new TensorMetadata(INPUT, OipTensors.FP32, List.of(-1L, (long) p.height(), (long) p.width(), 3L))),
+                List.of(new TensorMetadata(OUTPUT_PROBS, OipTensors.FP32, List.of(-1L, classes)),
+                        new TensorMetadata(OUTPUT_LOGITS, OipTensors.FP32, List.of(-1L, classes))));
     }
 
-    /** The versions of a model that are ready, newest first. */
-    List<String> readyVersions(String model) {
-        return repository.model(model).orElseThrow(() -> unknownModel(model)).versions().stream()
-                .filter(v -> v.state() == VersionStatus.State.READY).map(VersionStatus::version).toList();
-    }
-
-    static String platform(ServedModel model) {
+    private static String platform(ServedModel model) {
         return model.engine().equals("tensorflow") ? "tensorflow_savedmodel" : "onnxruntime_onnx";
     }
 

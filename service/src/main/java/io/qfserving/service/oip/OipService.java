@@ -77,11 +77,7 @@ class OipService {
     }
 
     boolean modelReady(String model, String version) {
-        ModelStatus status = repository.model(model).orElseThrow(() -> unknownModel(model));
-        if (version == null || version.isEmpty()) {
-            return status.newestReady().isPresent();
-        }
-        return status.version(version).map(v -> v.state() == VersionStatus.State.READY).orElse(false);
+        return repository.model(model).orElseThrow(() -> unknownModel(model)).isReady(version);
     }
 
     /** A tensor as model metadata describes it; -1 is the batch dimension. */

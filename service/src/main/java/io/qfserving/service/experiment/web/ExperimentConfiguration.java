@@ -5,9 +5,7 @@ import io.qfserving.service.experiment.ExperimentReporter;
 import io.qfserving.service.experiment.ExperimentStats;
 import io.qfserving.service.experiment.InvalidExperimentException;
 import io.qfserving.service.experiment.ReportSettings;
-import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.repository.ModelRepository;
-import io.qfserving.service.repository.VersionStatus;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -32,7 +30,8 @@ class ExperimentConfiguration {
                                           ObjectProvider<RandomGenerator> random, ConfiguredExperiments configured) {
         // Without a RandomGenerator bean (tests provide a seeded one): ThreadLocalRandom.current(), one
         // shared instance that draws from the calling thread's own state.
-        ExperimentRegistry registry = new ExperimentRegistry(ref -> isLoaded(repository, ref),
+        ExperimentRegistry registry = new ExperimentRegistry(
+                ref -> repository.model(ref.model()).map(model -> model.isReady(ref.version())).orElse(false),
                 random.getIfAvailable(ThreadLocalRandom::current));
         properties.experiments().forEach((name, spec) -> {
             try {
@@ -53,13 +52,5 @@ class ExperimentConfiguration {
     @Bean
     ExperimentReporter experimentReporter() {
         return new ExperimentReporter(ReportSettings.DEFAULTS);
-    }
-
-    /** Loaded means ready: the named version, or any version when none is named. */
-    private static boolean isLoaded(ModelRepository repository, ModelRef ref) {
-        return repository.model(ref.model()).map(model -> ref.version() == null
-                ? model.newestReady().isPresent()
-                : model.version(ref.version()).map(v -> v.state() == VersionStatus.State.READY).orElse(false))
-                .orElse(false);
     }
 }

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
- * One model's batching loop: requests go into a {@link BatchQueue}; one worker thread takes each due
- * batch, runs {@code handler} on all inputs at once and completes every request with its own output
- * and timings. When a batch fails, its requests are retried one by one, so one bad input fails only
+ * One model's batching loop: requests go into a {@link BatchQueue}; worker threads (one per engine
+ * instance, as Triton's instance count) each take the next due batch, run {@code handler} on all its
+ * inputs at once and complete every request with its own output and timings. With more than one
+ * worker a batch fills and runs while another is still running, so the cores that preprocess for
+ * one batch are not left idle while it runs. When a batch fails, its requests are retried one by one, so one bad input fails only
  * its own request and never its batch-mates. {@link #close()} stops admission and returns once
  * everything accepted has completed.
  */
@@ -24,19 +27,30 @@ public final class BatchingExecutor<I, O> implements AutoCloseable {
     private final Function<List<I>, List<O>> handler;
     private final IntConsumer batchSizes;
     private final Clock clock;
-    private final Thread worker;
+    private final List<Thread> workers;
 
     /**
+     * @param workers batches that may run at once; {@code handler} must be thread-safe when above 1
      * @param handler maps a batch of inputs to one output per input, in order
      * @param batchSizes told the size of every batch run (for metrics)
      */
-    public BatchingExecutor(String name, BatchQueue.Settings settings, Clock clock, Function<List<I>, List<O>> handler,
-                            IntConsumer batchSizes) {
+    public BatchingExecutor(String name, BatchQueue.Settings settings, int workers, Clock clock,
+                            Function<List<I>, List<O>> handler, IntConsumer batchSizes) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("need at least one worker, got " + workers);
+        }
         this.queue = new BatchQueue<>(settings, clock);
         this.handler = handler;
         this.batchSizes = batchSizes;
         this.clock = clock;
-        this.worker = Thread.ofPlatform().name("batcher-" + name).daemon().start(this::loop);
+        this.workers = IntStream.range(0, workers)
+                .mapToObj(i -> Thread.ofPlatform().name("batcher-" + name + "-" + i).daemon().start(this::loop))
+                .toList();
+    }
+
+    public BatchingExecutor(String name, BatchQueue.Settings settings, Clock clock, Function<List<I>, List<O>> handler,
+                            IntConsumer batchSizes) {
+        this(name, settings, 1, clock, handler, batchSizes);
     }
 
     public BatchingExecutor(String name, BatchQueue.Settings settings, Clock clock, Function<List<I>, List<O>> handler) {
@@ -104,7 +118,9 @@ public final class BatchingExecutor<I, O> implements AutoCloseable {
     public void close() {
         queue.close();
         try {
-            worker.join();
+            for (Thread worker : workers) {
+                worker.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -31,9 +31,12 @@ public record EngineProperties(
      *     under load without adding latency when idle
      * @param queueCapacity images that may wait per version; beyond it requests are refused at once
      *     (HTTP 429, gRPC RESOURCE_EXHAUSTED)
+     * @param workers batches of one version that may run at once on its engine session (Triton's
+     *     instance count); with one, the cores that decoded a batch idle while it runs
      */
     public record Batching(
             @Min(1) @DefaultValue("16") int maxBatchSize,
             @DefaultValue("0ms") Duration maxQueueDelay,
-            @Min(1) @DefaultValue("64") int queueCapacity) {}
+            @Min(1) @DefaultValue("64") int queueCapacity,
+            @Min(1) @DefaultValue("1") int workers) {}
 }

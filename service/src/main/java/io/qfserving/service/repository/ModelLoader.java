@@ -46,7 +46,7 @@ final class ModelLoader {
             Duration warmup = Duration.ofNanos(System.nanoTime() - start);
             EngineProperties.Batching b = engine.batching();
             BatchQueue.Settings settings = new BatchQueue.Settings(b.maxBatchSize(), b.maxQueueDelay(), b.queueCapacity());
-            return new ServedModel(name, version, versionDir, manifest, classifier, settings, clock, warmup, listener);
+            return new ServedModel(name, version, versionDir, manifest, classifier, settings, b.workers(), clock, warmup, listener);
         } catch (RuntimeException e) {
             classifier.close();
             throw e;

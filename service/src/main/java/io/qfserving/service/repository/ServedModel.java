@@ -36,14 +36,14 @@ public final class ServedModel {
 
     /** Takes ownership of {@code classifier} and starts the version's batching worker. */
     ServedModel(String name, String version, Path directory, ModelManifest manifest, Classifier classifier,
-                BatchQueue.Settings batching, Clock clock, Duration warmup, RepositoryListener listener) {
+                BatchQueue.Settings batching, int workers, Clock clock, Duration warmup, RepositoryListener listener) {
         this.name = name;
         this.version = version;
         this.directory = directory;
         this.manifest = manifest;
         this.classifier = classifier;
         this.warmup = warmup;
-        this.executor = new BatchingExecutor<>(name + "-v" + version, batching, clock,
+        this.executor = new BatchingExecutor<>(name + "-v" + version, batching, workers, clock,
                 images -> score(classifier, images), size -> listener.batchRan(this, size));
     }
 

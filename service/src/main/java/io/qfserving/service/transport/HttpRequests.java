@@ -26,6 +26,15 @@ public final class HttpRequests {
             throw tooLarge(declared, limit);
         }
         try (InputStream in = request.getInputStream()) {
+            if (declared >= 0) {
+                // The declared length, read into one array of that size (no growing and copying).
+                byte[] body = new byte[(int) declared];
+                int read = in.readNBytes(body, 0, body.length);
+                if (read < body.length) {
+                    throw ServingException.badRequest("the request body ended after " + read + " of its declared " + declared + " bytes");
+                }
+                return body;
+            }
             byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
             if (body.length > limit) {
                 throw tooLarge(body.length, limit);

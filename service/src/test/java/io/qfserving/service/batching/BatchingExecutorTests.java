@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The worker loop on real threads: outputs reach their own callers, failures stay in their batch. */
@@ -104,11 +105,73 @@ class BatchingExecutorTests {
         assertThatThrownBy(() -> executor.submit(99, null)).isInstanceOf(QueueClosedException.class);
     }
 
-    private static void await(CountDownLatch latch) {
+    @Test
+    void twoWorkersRunTwoBatchesAtOnce() throws Exception {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        BatchQueue.Settings oneImageBatches = new BatchQueue.Settings(1, Duration.ZERO, 64);
+        try (BatchingExecutor<Integer, Integer> executor = new BatchingExecutor<>("pair", oneImageBatches, 2, Clock.systemUTC(), inputs -> {
+            bothRunning.countDown();
+            // Returns only once the other worker's batch is running too: one worker alone would wait here in vain.
+            assertThat(await(bothRunning)).as("a second batch ran while this one was running").isTrue();
+            return inputs;
+        }, size -> {})) {
+            CompletableFuture<BatchingExecutor.Outcome<Integer>> first = executor.submit(1, null);
+            CompletableFuture<BatchingExecutor.Outcome<Integer>> second = executor.submit(2, null);
+            assertThat(first.get(10, TimeUnit.SECONDS).output()).isEqualTo(1);
+            assertThat(second.get(10, TimeUnit.SECONDS).output()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void oneWorkerRunsOneBatchAtATime() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        List<CompletableFuture<BatchingExecutor.Outcome<Integer>>> results = new ArrayList<>();
+        try (BatchingExecutor<Integer, Integer> executor = new BatchingExecutor<>("single", SETTINGS, Clock.systemUTC(), inputs -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            sleep(2);
+            running.decrementAndGet();
+            return inputs;
+        })) {
+            for (int i = 0; i < 20; i++) {
+                results.add(executor.submit(i, null));
+            }
+            for (CompletableFuture<BatchingExecutor.Outcome<Integer>> r : results) {
+                r.get(10, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(mostAtOnce).hasValue(1);
+    }
+
+    @Test
+    void closeWithSeveralWorkersFinishesEveryAcceptedRequest() throws Exception {
+        List<CompletableFuture<BatchingExecutor.Outcome<Integer>>> results = new ArrayList<>();
+        BatchingExecutor<Integer, Integer> executor = new BatchingExecutor<>("slow-trio", SETTINGS, 3, Clock.systemUTC(), inputs -> {
+            sleep(5);
+            return inputs;
+        }, size -> {});
+        for (int i = 0; i < 40; i++) {
+            results.add(executor.submit(i, null));
+        }
+        executor.close();
+        for (int i = 0; i < results.size(); i++) {
+            assertThat(results.get(i)).isCompleted();
+            assertThat(results.get(i).get().output()).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void needsAtLeastOneWorker() {
+        assertThatThrownBy(() -> new BatchingExecutor<Integer, Integer>("none", SETTINGS, 0, Clock.systemUTC(), inputs -> inputs, size -> {}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static boolean await(CountDownLatch latch) {
         try {
-            latch.await(5, TimeUnit.SECONDS);
+            return latch.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -1,11 +1,17 @@
 package io.qfserving.service.bench;
 
 import io.qfserving.service.testing.TestImages;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URL;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +28,7 @@ import java.util.stream.Stream;
  * Closed-loop load: {@code concurrency} clients, each sending its next request as soon as the last
  * one answered, over a set of images, for a fixed time after a warm-up. What the benchmarks share.
  */
-final class ClosedLoop {
+final class ClosedLoop implements AutoCloseable {
 
     /** One measured cell: requests completed in the window and their latencies. */
     record Result(String mode, int concurrency, int requests, double seconds, long[] nanos) {
@@ -56,6 +62,13 @@ final class ClosedLoop {
     private final List<byte[]> images;
     private final double seconds;
     private final double warmup;
+    /** Keep-alive connections with TCP_NODELAY, as curl and most HTTP clients use them. */
+    private final CloseableHttpClient http = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnPerRoute(256).setMaxConnTotal(256)
+                    .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                    .build())
+            .build();
 
     /** Settings from system properties: {@code bench.seconds} per round (5), {@code bench.warmup} before each (2). */
     ClosedLoop() throws IOException {
@@ -116,27 +129,26 @@ final class ClosedLoop {
     }
 
     /**
-     * One classify call with the JDK's blocking client: it sends on the calling thread and keeps the
-     * connection alive, so the load generator adds little work of its own to the cores it shares
-     * with the server (the asynchronous java.net.http client cost several milliseconds per call).
+     * One classify call over a pooled keep-alive connection (Apache HttpClient's blocking client: it
+     * sends on the calling thread, so the load generator adds little work of its own to the cores it
+     * shares with the server; the asynchronous java.net.http client cost several milliseconds per call).
      */
-    static void post(URL url, byte[] image, Map<String, String> headers) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "image/jpeg");
-        headers.forEach(connection::setRequestProperty);
-        connection.setFixedLengthStreamingMode(image.length);
-        try (OutputStream body = connection.getOutputStream()) {
-            body.write(image);
-        }
-        int status = connection.getResponseCode();
-        try (InputStream answer = status == 200 ? connection.getInputStream() : connection.getErrorStream()) {
-            byte[] bytes = answer.readAllBytes();
-            if (status != 200) {
-                throw new IllegalStateException("HTTP " + status + ": " + new String(bytes));
+    void post(URI uri, byte[] image, Map<String, String> headers) throws IOException {
+        HttpPost post = new HttpPost(uri);
+        post.setEntity(new ByteArrayEntity(image, ContentType.IMAGE_JPEG));
+        headers.forEach(post::setHeader);
+        http.execute(post, response -> {
+            byte[] bytes = EntityUtils.toByteArray(response.getEntity());
+            if (response.getCode() != 200) {
+                throw new IllegalStateException("HTTP " + response.getCode() + ": " + new String(bytes, StandardCharsets.UTF_8));
             }
-        }
+            return bytes;
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
     }
 
     /** The benchmark photos when present (realistic decode cost), else generated scenes of their size. */

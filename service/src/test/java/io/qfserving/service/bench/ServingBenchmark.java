@@ -16,7 +16,6 @@ import io.qfserving.service.inference.Transport;
 import io.qfserving.service.repository.EngineProperties;
 import io.qfserving.service.repository.ModelRef;
 import java.net.URI;
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +35,8 @@ import org.springframework.core.env.Environment;
  * throughput, p50 and p99, and the ratio service / raw. Not a test: run it with
  * {@code ./mvnw -q -pl service -Pbench test-compile exec:java}.
  *
- * <p>Settings (system properties): {@code bench.model} (default qf-mobilenet-v1-int8),
+ * <p>Settings (system properties): {@code bench.model} (models to measure one after the other, comma-separated;
+ * default qf-mobilenet-v1-int8),
  * {@code bench.concurrency} (1,4,16), {@code bench.rounds} per cell (3), {@code bench.modes}
  * (raw,in-process,http,grpc), {@code bench.server.args} (extra server arguments, e.g. {@code --qf.engine.threads=0}),
  * {@code bench.repository}, and those of {@link ClosedLoop}.
@@ -46,13 +46,11 @@ public final class ServingBenchmark {
     private ServingBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        String model = System.getProperty("bench.model", "qf-mobilenet-v1-int8");
+        List<String> models = List.of(System.getProperty("bench.model", "qf-mobilenet-v1-int8").split(","));
         String repository = System.getProperty("bench.repository", "models/repository");
         int[] concurrencies = Arrays.stream(System.getProperty("bench.concurrency", "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
         List<String> modes = List.of(System.getProperty("bench.modes", "raw,in-process,http,grpc").split(","));
-        ClosedLoop load = new ClosedLoop();
-        System.out.printf("model %s, %s; %d rounds per cell, modes taking turns%n", model, load.describe(), rounds);
 
         List<String> serverArgs = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
                 "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0", "--logging.level.root=WARN"));
@@ -60,16 +58,29 @@ public final class ServingBenchmark {
         if (!extra.isBlank()) {
             serverArgs.addAll(Arrays.asList(extra.trim().split("\\s+")));
         }
-        Path version = Path.of(repository, model, "1");
+        try (ClosedLoop load = new ClosedLoop();
+                ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, serverArgs.toArray(String[]::new))) {
+            EngineProperties engine = server.getBean(EngineProperties.class);
+            System.out.printf("%s; %d rounds per cell, modes taking turns; server: %d engine thread(s), %d batch worker(s), "
+                    + "batches up to %d, queue delay %s%n", load.describe(), rounds, engine.threads(), engine.batching().workers(),
+                    engine.batching().maxBatchSize(), engine.batching().maxQueueDelay());
+            for (String model : models) {
+                measure(server, Path.of(repository, model, "1"), model, load, concurrencies, rounds, modes);
+            }
+        }
+    }
+
+    private static void measure(ConfigurableApplicationContext server, Path version, String model, ClosedLoop load,
+                                int[] concurrencies, int rounds, List<String> modes) throws Exception {
         ModelManifest manifest = ModelManifest.read(version);
         ModelManifest.Preprocessing p = manifest.preprocessing();
-        try (ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, serverArgs.toArray(String[]::new));
-                // The raw pipeline runs the engine as the server is configured to.
+        System.out.printf("%nmodel %s (%s, %s)%n", model, manifest.precision(), manifest.primaryArtifact().format());
+        try (// The raw pipeline runs the engine as the server is configured to.
                 Classifier classifier = Engines.open(version, manifest, manifest.primaryArtifact(),
                         server.getBean(EngineProperties.class).threads());
                 ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization())) {
             Environment env = server.getEnvironment();
-            URL url = URI.create("http://localhost:" + env.getProperty("local.server.port") + "/v1/models/" + model + ":classify").toURL();
+            URI uri = URI.create("http://localhost:" + env.getProperty("local.server.port") + "/v1/models/" + model + ":classify");
             ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", Integer.parseInt(env.getProperty("local.grpc.server.port")))
                     .usePlaintext().directExecutor().build();
             var stub = ClassificationServiceGrpc.newBlockingStub(channel);
@@ -78,7 +89,7 @@ public final class ServingBenchmark {
             InferenceService pipeline = server.getBean(InferenceService.class);
             calls.put("in-process", image -> pipeline.classify(ModelRef.newest(model), List.of(image), pipeline.deadline(null),
                     Origin.direct(Transport.EVALUATION)));
-            calls.put("http", image -> ClosedLoop.post(url, image, Map.of()));
+            calls.put("http", image -> load.post(uri, image, Map.of()));
             calls.put("grpc", image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));
             calls.keySet().retainAll(modes);
             try {

@@ -3,7 +3,6 @@ package io.qfserving.service.bench;
 import io.qfserving.service.QfServingApplication;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,14 +38,14 @@ public final class ShadowBenchmark {
         String repository = System.getProperty("bench.repository", "models/repository");
         int[] concurrencies = Arrays.stream(System.getProperty("bench.concurrency", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
-        ClosedLoop load = new ClosedLoop();
-        System.out.printf("experiment mobilenet-v2 pinned to qf-float (qf-mobilenet-v2), shadow qf-int8; %s; %d rounds per setting%n",
-                load.describe(), rounds);
-        try (ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, "--server.port=0",
+        try (ClosedLoop load = new ClosedLoop();
+                ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, "--server.port=0",
                 "--spring.grpc.server.port=0", "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0",
                 "--qf.admin.token=" + TOKEN, "--logging.level.root=WARN")) {
+            System.out.printf("experiment mobilenet-v2 pinned to qf-float (qf-mobilenet-v2), shadow qf-int8; %s; %d rounds per setting%n",
+                    load.describe(), rounds);
             String base = "http://localhost:" + server.getEnvironment().getProperty("local.server.port");
-            URL classify = URI.create(base + "/v1/models/mobilenet-v2:classify").toURL();
+            URI classify = URI.create(base + "/v1/models/mobilenet-v2:classify");
             HttpClient admin = HttpClient.newHttpClient();
             System.out.println("| concurrency | p50 ms, shadow 0% | p50 ms, shadow 100% | p50 ratio | req/s 0% | req/s 100% | shadow compared | shadow dropped |");
             System.out.println("|---|---|---|---|---|---|---|---|");
@@ -58,7 +57,7 @@ public final class ShadowBenchmark {
                     for (int percent : new int[] {0, 100}) {
                         setShadow(admin, base, percent);
                         (percent == 0 ? off : on).add(load.measure("shadow " + percent + "%", concurrency,
-                                image -> ClosedLoop.post(classify, image, Map.of("X-Variant", "qf-float"))));
+                                image -> load.post(classify, image, Map.of("X-Variant", "qf-float"))));
                     }
                 }
                 setShadow(admin, base, 0);

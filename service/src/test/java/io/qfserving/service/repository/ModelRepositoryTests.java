@@ -24,7 +24,7 @@ import org.springframework.boot.health.contributor.Status;
 /** Loading, hot reload and failure handling on small real models in a temporary repository. */
 class ModelRepositoryTests {
 
-    static final EngineProperties ENGINE = new EngineProperties(1, new EngineProperties.Batching(4, Duration.ZERO, 16));
+    static final EngineProperties ENGINE = new EngineProperties(1, new EngineProperties.Batching(4, Duration.ZERO, 16, 1));
 
     @TempDir
     Path repo;

@@ -27,8 +27,12 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--per-class", defaultValue = "10", description = "calibration images per class (default: ${DEFAULT-VALUE})")
     int perClass;
 
-    @Option(names = "--seed", defaultValue = "1")
+    @Option(names = "--seed", defaultValue = "1", description = "the first calibration draw's seed (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--draws", defaultValue = "4",
+            description = "calibration draws per model (seeds seed, seed+1, ...); int8 accuracies are their mean (default: ${DEFAULT-VALUE})")
+    int draws;
 
     @Option(names = "--threads", defaultValue = "2",
             description = "intra-op threads for both engines, so their latencies compare (default: ${DEFAULT-VALUE})")
@@ -39,9 +43,10 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ReproductionReport report = ReproductionReport.measure(repository, models, trainDir, valDir, perClass, seed, threads, System.out);
-        report.write(out, String.format("models/bin/models report --train %s --val %s --per-class %d --seed %d --threads %d",
-                trainDir, valDir, perClass, seed, threads));
+        ReproductionReport report = ReproductionReport.measure(repository, models, trainDir, valDir, perClass, seed, draws, threads,
+                System.out);
+        report.write(out, String.format("models/bin/models report --train %s --val %s --per-class %d --seed %d --draws %d --threads %d",
+                trainDir, valDir, perClass, seed, draws, threads));
         System.out.println("wrote " + out);
         return 0;
     }

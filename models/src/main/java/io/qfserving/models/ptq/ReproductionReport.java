@@ -25,7 +25,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 /**
  * The papers' table reproduced on our models: for each float model, its accuracy on both engines,
  * int8 accuracy under three schemes, agreement with float, sizes and latencies, all measured in one
- * run on the same preprocessed validation images.
+ * run on the same preprocessed validation images. Int8 accuracy is measured for several calibration
+ * draws (images drawn with consecutive seeds): schemes differ by a few tenths of a point, about what
+ * one draw of 100 images moves them, so one draw alone could not tell them apart.
  */
 public final class ReproductionReport {
 
@@ -38,45 +40,78 @@ public final class ReproductionReport {
     private static final int WARM_UP = 10;
     private static final int PARITY_IMAGES = 64;
 
-    /** One model's measurements; accuracies in percent, latencies in milliseconds per batch. */
+    /** Greedy may lose to min/max by at most this much, in points of top-1 (issue 3's bar). */
+    static final double GREEDY_TOLERANCE = 0.2;
+
+    /**
+     * One model's measurements; accuracies in percent (int8 ones and agreement per calibration draw),
+     * latencies in milliseconds per batch.
+     */
     record Row(String model, ModelManifest manifest, double tensorflowTop1, double onnxFloatTop1, double maxProbabilityGap,
-               Map<Scheme, Double> int8Top1, Map<Scheme, Double> agreement, long savedModelBytes, long floatOnnxBytes,
-               long int8Bytes, Map<String, double[]> latency, double depthwiseSpread) {}
+               Map<Scheme, double[]> int8Top1, Map<Scheme, double[]> agreement, long savedModelBytes, long floatOnnxBytes,
+               long int8Bytes, Map<String, double[]> latency, double depthwiseSpread) {
+
+        /** Mean int8 top-1 of a scheme over the calibration draws. */
+        double int8(Scheme scheme) {
+            return Arrays.stream(int8Top1.get(scheme)).average().orElseThrow();
+        }
+
+        double agreementWithFloat(Scheme scheme) {
+            return Arrays.stream(agreement.get(scheme)).average().orElseThrow();
+        }
+    }
 
     private final List<Row> rows = new ArrayList<>();
     private final String valDataset;
     private final int valImages;
     private final int calibrationPerClass;
+    private final long firstSeed;
+    private final int draws;
     private final int threads;
 
-    private ReproductionReport(String valDataset, int valImages, int calibrationPerClass, int threads) {
+    private ReproductionReport(String valDataset, int valImages, int calibrationPerClass, long firstSeed, int draws, int threads) {
         this.valDataset = valDataset;
         this.valImages = valImages;
         this.calibrationPerClass = calibrationPerClass;
+        this.firstSeed = firstSeed;
+        this.draws = draws;
         this.threads = threads;
     }
 
+    /**
+     * @param seed the first calibration draw's seed (the one {@code models quantize} ships by default);
+     *     draw {@code d} uses {@code seed + d}
+     * @param draws calibration draws per model
+     */
     public static ReproductionReport measure(Path repository, List<String> models, Path trainDir, Path valDir,
-            int perClass, long seed, int threads, PrintStream log) throws IOException {
+            int perClass, long seed, int draws, int threads, PrintStream log) throws IOException {
+        if (draws < 1) {
+            throw new IllegalArgumentException("need at least one calibration draw, got " + draws);
+        }
         ImageFolder val = ImageFolder.scan(valDir);
-        ReproductionReport report = new ReproductionReport(ModelExporter.datasetName(valDir), val.samples().size(), perClass, threads);
+        ReproductionReport report = new ReproductionReport(ModelExporter.datasetName(valDir), val.samples().size(), perClass,
+                seed, draws, threads);
         Map<ModelManifest.Preprocessing, PreprocessedImages> decoded = new LinkedHashMap<>();
         for (String model : models) {
             Path floatDir = newestVersion(repository.resolve(model));
-            log.printf("%s: calibrating on %d images per class%n", model, perClass);
-            PostTrainingQuantization ptq = PostTrainingQuantization.calibrate(floatDir, trainDir, perClass, seed, 0);
-            ModelManifest manifest = ptq.manifest();
-            PreprocessedImages images = decoded.computeIfAbsent(manifest.preprocessing(), p -> {
+            List<PostTrainingQuantization> calibrations = new ArrayList<>();
+            for (int d = 0; d < draws; d++) {
+                log.printf("%s: calibrating on %d images per class (seed %d)%n", model, perClass, seed + d);
+                calibrations.add(PostTrainingQuantization.calibrate(floatDir, trainDir, perClass, seed + d, 0));
+            }
+            PreprocessedImages images = decoded.computeIfAbsent(calibrations.getFirst().manifest().preprocessing(), p -> {
                 try (ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization())) {
                     return PreprocessedImages.load(val, preprocessor);
                 }
             });
-            report.rows.add(report.measureModel(model, floatDir, ptq, images, log));
+            report.rows.add(report.measureModel(model, floatDir, calibrations, images, log));
         }
         return report;
     }
 
-    private Row measureModel(String model, Path floatDir, PostTrainingQuantization ptq, PreprocessedImages images, PrintStream log) {
+    private Row measureModel(String model, Path floatDir, List<PostTrainingQuantization> calibrations, PreprocessedImages images,
+                             PrintStream log) {
+        PostTrainingQuantization ptq = calibrations.getFirst();
         ModelManifest manifest = ptq.manifest();
         int size = manifest.preprocessing().height();
         byte[] floatOnnx = ptq.floatOnnx();
@@ -94,21 +129,27 @@ public final class ReproductionReport {
             latency.put("TensorFlow float", latencies(tensorflow, images));
             latency.put("ONNX Runtime float", latencies(onnx, images));
         }
-        Map<Scheme, Double> int8Top1 = new LinkedHashMap<>();
-        Map<Scheme, Double> agreement = new LinkedHashMap<>();
+        Map<Scheme, double[]> int8Top1 = new LinkedHashMap<>();
+        Map<Scheme, double[]> agreement = new LinkedHashMap<>();
         long int8Bytes = 0;
         for (Scheme scheme : SCHEMES) {
-            byte[] int8 = ptq.int8(scheme);
-            try (OnnxClassifier onnx = new OnnxClassifier(int8, size, size, threads)) {
-                PreprocessedImages.Scored score = images.score(onnx);
-                int8Top1.put(scheme, score.result().top1());
-                agreement.put(scheme, score.agreement(floatScore));
-                if (scheme.equals(Scheme.PAPERS)) {
-                    int8Bytes = int8.length;
-                    latency.put("ONNX Runtime int8", latencies(onnx, images));
+            double[] top1 = new double[calibrations.size()];
+            double[] agreed = new double[calibrations.size()];
+            for (int d = 0; d < calibrations.size(); d++) {
+                byte[] int8 = calibrations.get(d).int8(scheme);
+                try (OnnxClassifier onnx = new OnnxClassifier(int8, size, size, threads)) {
+                    PreprocessedImages.Scored score = images.score(onnx);
+                    top1[d] = score.result().top1();
+                    agreed[d] = score.agreement(floatScore);
+                    if (d == 0 && scheme.equals(Scheme.PAPERS)) {
+                        int8Bytes = int8.length;
+                        latency.put("ONNX Runtime int8", latencies(onnx, images));
+                    }
                 }
+                log.printf("%s: int8 %s, draw %d: top-1 %.2f%%%n", model, scheme, d + 1, top1[d]);
             }
-            log.printf("%s: int8 %s top-1 %.2f%%%n", model, scheme, int8Top1.get(scheme));
+            int8Top1.put(scheme, top1);
+            agreement.put(scheme, agreed);
         }
         long savedModelBytes = ModelExporter.sizeOf(floatDir.resolve(manifest.artifact(ModelManifest.SAVED_MODEL).orElseThrow().path()));
         return new Row(model, manifest, tensorflowTop1, onnxTop1, gap, int8Top1, agreement, savedModelBytes,
@@ -171,21 +212,22 @@ public final class ReproductionReport {
         StringBuilder md = new StringBuilder();
         md.append("# Int8 post-training quantization: the papers' table on our models\n\n");
         md.append("Generated by `").append(commandLine).append("`; every number below was measured in that one run.\n\n");
-        md.append(String.format("Accuracy: top-1 on %s (%d images). Calibration: %d images per class from the training folder. "
-                + "Int8 = ONNX Runtime running a QDQ graph that it fuses into QLinearConv / QLinearAdd / QGemm "
+        md.append(String.format("Accuracy: top-1 on %s (%d images). Calibration: %d images per class from the training folder; "
+                + "int8 columns are means over %d calibration draws (seeds %d to %d; the shipped int8 models are the first draw), "
+                + "each draw listed under Calibration draws. Int8 = ONNX Runtime running a QDQ graph that it fuses into QLinearConv / QLinearAdd / QGemm "
                 + "(uint8 activations with zero points, int8 symmetric weights, int32 biases, BatchNorm folded). "
                 + "Schemes: *min/max* = observed activation ranges; *greedy* = the papers' search over step and offset "
                 + "minimizing rounding + saturation loss on 2048-bin histograms; weights per tensor unless *per-channel*.%n%n",
-                valDataset, valImages, calibrationPerClass));
+                valDataset, valImages, calibrationPerClass, draws, firstSeed, firstSeed + draws - 1));
         md.append("![accuracy by scheme](").append(chartFile).append(")\n\n");
         md.append("| model | float top-1 (TF) | float top-1 (ORT) | int8 min/max | int8 greedy (papers) | int8 greedy per-channel "
                 + "| float -> int8 loss (papers) | top-1 agreement (papers) | params | MACs |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            double papers = r.int8Top1().get(Scheme.PAPERS);
+            double papers = r.int8(Scheme.PAPERS);
             md.append(String.format("| %s | %.2f%% | %.2f%% | %.2f%% | %.2f%% | %.2f%% | %.2f | %.2f%% | %,d | %,d |%n",
-                    r.model(), r.tensorflowTop1(), r.onnxFloatTop1(), r.int8Top1().get(MIN_MAX), papers,
-                    r.int8Top1().get(PER_CHANNEL), r.tensorflowTop1() - papers, r.agreement().get(Scheme.PAPERS),
+                    r.model(), r.tensorflowTop1(), r.onnxFloatTop1(), r.int8(MIN_MAX), papers,
+                    r.int8(PER_CHANNEL), r.tensorflowTop1() - papers, r.agreementWithFloat(Scheme.PAPERS),
                     r.manifest().parameters(), r.manifest().macsPerImage()));
         }
         md.append("\n## Size and latency\n\n");
@@ -202,15 +244,33 @@ public final class ReproductionReport {
                     tf[0], tf[1], ortFloat[0], ortFloat[1], int8[0], int8[1], tf[0] / int8[0], tf[1] / int8[1],
                     ortFloat[0] / int8[0], ortFloat[1] / int8[1]));
         }
+        md.append("\n## Calibration draws\n\n");
+        md.append("Int8 top-1 per calibration draw (seed), per scheme; the first draw is the shipped model.\n\n");
+        md.append("| model | scheme |");
+        for (int d = 0; d < draws; d++) {
+            md.append(" seed ").append(firstSeed + d).append(" |");
+        }
+        md.append(" mean |\n|---|---|").append("---|".repeat(draws + 1)).append("\n");
+        for (Row r : rows) {
+            for (Scheme scheme : SCHEMES) {
+                md.append("| ").append(r.model()).append(" | ").append(scheme).append(" |");
+                for (double top1 : r.int8Top1().get(scheme)) {
+                    md.append(String.format(" %.2f%% |", top1));
+                }
+                md.append(String.format(" %.2f%% |%n", r.int8(scheme)));
+            }
+        }
         md.append("\n## Checks\n\n");
         for (Row r : rows) {
-            double loss = r.tensorflowTop1() - r.int8Top1().get(Scheme.PAPERS);
-            double greedyGain = r.int8Top1().get(Scheme.PAPERS) - r.int8Top1().get(MIN_MAX);
+            double loss = r.tensorflowTop1() - r.int8(Scheme.PAPERS);
+            double greedyGain = r.int8(Scheme.PAPERS) - r.int8(MIN_MAX);
             double int8Speedup = r.latency().get("TensorFlow float")[0] / r.latency().get("ONNX Runtime int8")[0];
             md.append(String.format("- %s: float vs ONNX Runtime float max |p difference| %.1e on %d images; "
-                    + "greedy vs min/max %+.2f points; int8 on ONNX Runtime %.2fx as fast as float on TensorFlow at batch 1 "
+                    + "greedy vs min/max %+.2f points over %d draws (bar: no worse than -%.1f) %s; "
+                    + "int8 on ONNX Runtime %.2fx as fast as float on TensorFlow at batch 1 "
                     + "(%d intra-op thread(s) each); worst depthwise layer: largest channel range %.1fx the median%s%n",
-                    r.model(), r.maxProbabilityGap(), PARITY_IMAGES, greedyGain, int8Speedup, threads, r.depthwiseSpread(),
+                    r.model(), r.maxProbabilityGap(), PARITY_IMAGES, greedyGain, draws, GREEDY_TOLERANCE,
+                    greedyGain >= -GREEDY_TOLERANCE ? "met" : "NOT met", int8Speedup, threads, r.depthwiseSpread(),
                     r.manifest().variant().equals("qf")
                             ? String.format("; int8 loss %.2f points (bar: at most 1.0) %s", loss, loss <= 1.0 ? "met" : "NOT met")
                             : String.format("; int8 loss %.2f points (baseline, reported as measured)", loss)));
@@ -220,7 +280,7 @@ public final class ReproductionReport {
         md.append("| MobileNetV1 | 70.50% | 1.80% | Sheng et al. 2018, per-tensor 8-bit |\n");
         md.append("| QF-MobileNetV1 | — | 68.03% | Sheng et al. 2018 |\n");
         md.append("| QF-MobileNetV2 | 73.36% | 69.51% | QF-MobileNet 2021 |\n\n");
-        md.append("Ours differ in scale (width 0.5, 128 px, 10 Imagenette classes, a 20-45 epoch schedule) and in the "
+        md.append("Ours differ in scale (width 0.5, 128 px, 10 Imagenette classes, a 30-60 epoch schedule) and in the "
                 + "int8 runtime. The papers trace the baseline's collapse to its depthwise layers: with BatchNorm folded "
                 + "in, a few channels' weights span ranges far larger than the rest, so one per-tensor scale leaves the "
                 + "others with a handful of levels. The depthwise spread in Checks measures exactly that on our models; "
@@ -236,7 +296,7 @@ public final class ReproductionReport {
         List<String> names = rows.stream().map(Row::model).toList();
         chart.addSeries("float (TensorFlow)", names, rows.stream().map(Row::tensorflowTop1).toList());
         for (Scheme scheme : SCHEMES) {
-            chart.addSeries("int8 " + scheme, names, rows.stream().map(r -> r.int8Top1().get(scheme)).toList());
+            chart.addSeries("int8 " + scheme, names, rows.stream().map(r -> r.int8(scheme)).toList());
         }
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }

@@ -27,6 +27,7 @@ public final class Histogram {
     private double lowerEdge;
     private double binWidth;
     private long count;
+    private long zeros;
     private float min = Float.POSITIVE_INFINITY;
     private float max = Float.NEGATIVE_INFINITY;
 
@@ -59,6 +60,9 @@ public final class Histogram {
         cover(Math.min(min, batchMin), Math.max(max, batchMax));
         for (float value : values) {
             counts[binOf(value)]++;
+            if (value == 0) {
+                zeros++;
+            }
         }
         min = Math.min(min, batchMin);
         max = Math.max(max, batchMax);
@@ -111,6 +115,14 @@ public final class Histogram {
 
     public long count() {
         return count;
+    }
+
+    /**
+     * Values recorded as exactly 0 (a ReLU's output is often half zeros): the quantizer represents 0
+     * exactly, so these carry no rounding error.
+     */
+    public long zeros() {
+        return zeros;
     }
 
     /** Smallest recorded value; +infinity while empty. */

@@ -5,7 +5,9 @@ package io.qfserving.models.quant;
  * the expected squared error of a clip range [lo, hi] with step delta = (hi - lo) / 255:
  *
  * <ul>
- *   <li>rounding loss: values inside the range err uniformly within half a step, count * delta^2 / 12;
+ *   <li>rounding loss: values inside the range err uniformly within half a step, count * delta^2 / 12,
+ *       except exact zeros, which the quantizer represents exactly (counting them, as a plain
+ *       histogram would, makes post-ReLU ranges look costlier than they are and clips them too hard);
  *   <li>saturation loss: values outside are clipped, the sum over those bins of
  *       count * (bin center - nearest bound)^2.
  * </ul>
@@ -82,8 +84,10 @@ public final class RangeSearch {
         private final double[] countSums;
         private final double[] centerSums;
         private final double[] squareSums;
+        private final long zeros;
 
         ClipLoss(Histogram histogram) {
+            zeros = histogram.zeros();
             edges = histogram.binEdges();
             min = histogram.min();
             max = histogram.max();
@@ -122,7 +126,8 @@ public final class RangeSearch {
             double lo = lowerBound(lower);
             double hi = upperBound(upper);
             double delta = (hi - lo) / QuantType.UINT8.steps();
-            double rounding = (countSums[upper] - countSums[lower]) * delta * delta / 12;
+            // Every range contains 0, so every exact zero lies inside it.
+            double rounding = (countSums[upper] - countSums[lower] - zeros) * delta * delta / 12;
             return new Clip(lower, upper, rounding + saturation(0, lower, lo) + saturation(upper, edges.length - 1, hi));
         }
 

@@ -38,14 +38,31 @@ class RangeSearchTests {
 
         RangeSearch.Result result = RangeSearch.search(histogram, RangeMethod.GREEDY);
 
-        // min/max: both values inside, step 0.01. Greedy: clipping 2.55 to the last inner edge costs
-        // (half a bin)^2 of saturation but shrinks the step for 0; one bin further costs more than it saves.
-        assertThat(result.minMaxLoss()).isCloseTo(2 * 0.01 * 0.01 / 12, within(1e-12));
+        // min/max: both values inside, step 0.01; 0 is exact, so only 2.55 rounds. Greedy: clipping 2.55 to
+        // the last inner edge costs (half a bin)^2 of saturation and removes its rounding; one bin further
+        // costs more saturation than it saves.
+        assertThat(result.minMaxLoss()).isCloseTo(0.01 * 0.01 / 12, within(1e-12));
         assertThat(result.clipMin()).isZero();
         assertThat(result.clipMax()).isEqualTo(lastInnerEdge);
-        assertThat(result.loss())
-                .isCloseTo(lastInnerEdge * lastInnerEdge / ROUNDING_DIVISOR + width * width / 4, within(1e-12));
+        assertThat(lastInnerEdge).isLessThan(2.55);
+        assertThat(result.loss()).isCloseTo(width * width / 4, within(1e-12));
         assertThat(result.quantizer().zeroPoint()).isZero();
+    }
+
+    @Test
+    void exactZerosCostNoRoundingLoss() {
+        // A ReLU's output: half exact zeros, half spread over (0, 2]; the quantizer represents 0 exactly.
+        float[] values = Samples.uniform(new Random(3), 50_000, 0, 2);
+        values[0] = 2f;
+        float[] relu = new float[100_000];
+        System.arraycopy(values, 0, relu, 0, values.length);
+        Histogram histogram = new Histogram();
+        histogram.record(relu);
+
+        RangeSearch.Result result = RangeSearch.search(histogram, RangeMethod.MIN_MAX);
+
+        assertThat(histogram.zeros()).isEqualTo(50_000);
+        assertThat(result.loss()).isCloseTo(50_000 * 4 / ROUNDING_DIVISOR, within(1e-9));
     }
 
     @Test

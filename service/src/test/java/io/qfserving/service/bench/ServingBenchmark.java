@@ -39,9 +39,13 @@ import org.springframework.core.env.Environment;
  * default qf-mobilenet-v1-int8),
  * {@code bench.concurrency} (1,4,16), {@code bench.rounds} per cell (3), {@code bench.modes}
  * (raw,in-process,http,grpc), {@code bench.server.args} (extra server arguments, e.g. {@code --qf.engine.threads=0}),
- * {@code bench.repository}, and those of {@link ClosedLoop}.
+ * {@code bench.repository}, {@code bench.jit-warmup} (seconds of unmeasured load per mode before a model's first
+ * cell, 20), and those of {@link ClosedLoop}.
  */
 public final class ServingBenchmark {
+
+    /** Unmeasured load per mode before a model's first cell (see {@link ClosedLoop#warmUp}). */
+    private static final double JIT_WARMUP_SECONDS = Double.parseDouble(System.getProperty("bench.jit-warmup", "20"));
 
     private ServingBenchmark() {}
 
@@ -93,6 +97,10 @@ public final class ServingBenchmark {
             calls.put("grpc", image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));
             calls.keySet().retainAll(modes);
             try {
+                int busiest = Arrays.stream(concurrencies).max().orElseThrow();
+                for (var call : calls.entrySet()) {
+                    load.warmUp(call.getKey(), busiest, call.getValue(), JIT_WARMUP_SECONDS);
+                }
                 Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
                 for (int concurrency : concurrencies) {
                     Map<String, List<ClosedLoop.Result>> cell = new LinkedHashMap<>();

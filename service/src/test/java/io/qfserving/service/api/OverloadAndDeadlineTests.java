@@ -44,6 +44,8 @@ import org.springframework.test.context.DynamicPropertySource;
     "qf.repository.poll-interval=0s",
     "qf.engine.batching.max-batch-size=1",
     "qf.engine.batching.queue-capacity=4",
+    // One worker, so one batch held at the gate holds the whole engine.
+    "qf.engine.batching.workers=1",
     "qf.inference.default-model=" + OverloadAndDeadlineTests.MODEL,
     "spring.grpc.server.port=0",
     "spring.grpc.server.inprocess.name=overload",

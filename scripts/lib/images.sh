@@ -28,7 +28,14 @@ require_tools() {
 enable_arm64_emulation() {
   [ "$(uname -m)" = aarch64 ] && return
   [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-  update-binfmts --enable qemu-aarch64
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] && return
+  if [ -f /usr/lib/binfmt.d/qemu-aarch64.conf ]; then
+    # qemu 10 (trixie, bookworm-backports) ships systemd-binfmt's format, which binfmt-support's
+    # update-binfmts does not read; registering its line is what systemd-binfmt would do.
+    grep -v '^#' /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register
+  else
+    update-binfmts --enable qemu-aarch64
+  fi
 }
 
 seconds_since() { echo $(( $(date +%s) - $1 )); }

@@ -53,11 +53,16 @@ public final class ReproductionReport {
 
         /** Mean int8 top-1 of a scheme over the calibration draws. */
         double int8(Scheme scheme) {
-            return Arrays.stream(int8Top1.get(scheme)).average().orElseThrow();
+            return mean(int8Top1.get(scheme));
         }
 
+        /** Mean top-1 agreement with float of a scheme over the calibration draws. */
         double agreementWithFloat(Scheme scheme) {
-            return Arrays.stream(agreement.get(scheme)).average().orElseThrow();
+            return mean(agreement.get(scheme));
+        }
+
+        private static double mean(double[] perDraw) {
+            return Arrays.stream(perDraw).average().orElseThrow();
         }
     }
 

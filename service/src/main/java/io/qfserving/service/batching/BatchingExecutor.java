@@ -14,9 +14,9 @@ import java.util.stream.IntStream;
  * instance, as Triton's instance count) each take the next due batch, run {@code handler} on all its
  * inputs at once and complete every request with its own output and timings. With more than one
  * worker a batch fills and runs while another is still running, so the cores that preprocess for
- * one batch are not left idle while it runs. When a batch fails, its requests are retried one by one, so one bad input fails only
- * its own request and never its batch-mates. {@link #close()} stops admission and returns once
- * everything accepted has completed.
+ * one batch are not left idle while it runs. When a batch fails, its requests are retried one by
+ * one, so one bad input fails only its own request and never its batch-mates. {@link #close()}
+ * stops admission and returns once everything accepted has completed.
  */
 public final class BatchingExecutor<I, O> implements AutoCloseable {
 

@@ -34,7 +34,7 @@ public final class ServedModel {
     private int leases;
     private boolean retired;
 
-    /** Takes ownership of {@code classifier} and starts the version's batching worker. */
+    /** Takes ownership of {@code classifier} and starts the version's {@code workers} batching workers. */
     ServedModel(String name, String version, Path directory, ModelManifest manifest, Classifier classifier,
                 BatchQueue.Settings batching, int workers, Clock clock, Duration warmup, RepositoryListener listener) {
         this.name = name;

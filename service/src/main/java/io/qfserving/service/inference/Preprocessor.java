@@ -34,7 +34,6 @@ class Preprocessor implements DisposableBean, RepositoryListener {
 
     private final InferenceProperties properties;
     private final Map<ModelManifest.Preprocessing, ImagePreprocessor> graphs = new ConcurrentHashMap<>();
-    private final JpegShape jpegShape = new JpegShape();
 
     Preprocessor(InferenceProperties properties) {
         this.properties = properties;
@@ -71,7 +70,7 @@ class Preprocessor implements DisposableBean, RepositoryListener {
                     + properties.maxImageSize().toBytes());
         }
         ImageFormat format = ImageFormat.of(image);
-        Dimension size = format == ImageFormat.PNG ? ImageFormat.pngSize(image) : jpegShape.of(image);
+        Dimension size = format == ImageFormat.PNG ? ImageFormat.pngSize(image) : ImageFormat.jpegSize(image);
         long pixels = (long) size.width * size.height;
         if (size.width < 1 || size.height < 1) {
             throw ServingException.badRequest("the " + format + " header declares an empty image");
@@ -101,6 +100,5 @@ class Preprocessor implements DisposableBean, RepositoryListener {
     public void destroy() {
         graphs.values().forEach(ImagePreprocessor::close);
         graphs.clear();
-        jpegShape.close();
     }
 }

@@ -7,6 +7,7 @@ import io.qfserving.models.export.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.testing.TestImages;
+import java.awt.Dimension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +73,14 @@ class PreprocessorTests {
         assertKind(TestImages.truncated(jpeg, 0.5), ErrorKind.BAD_REQUEST, "cannot decode the JPEG image");
         assertKind(TestImages.truncated(jpeg, 0.01), ErrorKind.BAD_REQUEST, "not a valid JPEG image");
         assertKind(TestImages.pngClaiming(50_000, 50_000), ErrorKind.TOO_LARGE, "50000x50000");
+        assertKind(TestImages.jpegClaiming(50_000, 40_000), ErrorKind.TOO_LARGE, "50000x40000");
         assertKind(new byte[600 * 1024], ErrorKind.TOO_LARGE, "limit");
+    }
+
+    @Test
+    void readsTheSizeAJpegHeaderDeclares() {
+        assertThat(ImageFormat.jpegSize(TestImages.jpeg(TestImages.scene(500, 375, 1)))).isEqualTo(new Dimension(500, 375));
+        assertThat(ImageFormat.jpegSize(TestImages.cmykJpeg(48, 40, 5))).isEqualTo(new Dimension(48, 40));
     }
 
     private static void assertKind(byte[] image, ErrorKind kind, String message) {

@@ -119,6 +119,23 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /**
+     * A small valid JPEG whose frame header (SOF0) claims {@code width x height} (each at most 65535): a
+     * decompression bomb's shape, which only a pixel limit read from the header can refuse.
+     */
+    public static byte[] jpegClaiming(int width, int height) {
+        byte[] jpeg = jpeg(scene(16, 16, 0));
+        // Walk the marker segments after SOI: marker (2 bytes), then a length that counts itself.
+        for (int i = 2; i + 9 < jpeg.length; i += 2 + (((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF))) {
+            if ((jpeg[i + 1] & 0xFF) == 0xC0) {
+                // SOF0 after its length: precision (1 byte), height (2), width (2).
+                ByteBuffer.wrap(jpeg, i + 5, 4).putShort((short) height).putShort((short) width);
+                return jpeg;
+            }
+        }
+        throw new IllegalStateException("ImageIO wrote no baseline frame header");
+    }
+
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
         CRC32 crc = new CRC32();

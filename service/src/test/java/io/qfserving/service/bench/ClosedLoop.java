@@ -9,7 +9,11 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
@@ -30,11 +35,32 @@ import java.util.stream.Stream;
  */
 final class ClosedLoop implements AutoCloseable {
 
-    /** One measured cell: requests completed in the window and their latencies. */
-    record Result(String mode, int concurrency, int requests, double seconds, long[] nanos) {
+    /**
+     * One measured cell: requests completed in the window, their latencies, the CPU time this process
+     * used meanwhile (server and load generator share the JVM and the cores), and the part of it spent
+     * on the calling threads: for HTTP and gRPC that is the load generator, which a real client would
+     * run elsewhere; for the raw and in-process pipelines it is the pipeline's own work.
+     */
+    record Result(String mode, int concurrency, int requests, double seconds, long[] nanos, double cpuSeconds,
+                  double callerCpuSeconds) {
 
         double throughput() {
             return requests / seconds;
+        }
+
+        /** CPU milliseconds per completed request: what a mode costs, apart from how busy the cores were. */
+        double cpuMillisPerRequest() {
+            return cpuSeconds * 1e3 / requests;
+        }
+
+        /** CPU milliseconds per request spent on the calling threads (see the record's description). */
+        double callerCpuMillisPerRequest() {
+            return callerCpuSeconds * 1e3 / requests;
+        }
+
+        /** Share of all cores' time this process kept busy; well under 1 means requests waited, not worked. */
+        double utilisation() {
+            return cpuSeconds / (seconds * CORES);
         }
 
         double percentileMillis(double p) {
@@ -45,12 +71,14 @@ final class ClosedLoop implements AutoCloseable {
         static Result merge(List<Result> rounds) {
             long[] all = rounds.stream().flatMapToLong(r -> Arrays.stream(r.nanos())).sorted().toArray();
             return new Result(rounds.getFirst().mode(), rounds.getFirst().concurrency(), rounds.stream().mapToInt(Result::requests).sum(),
-                    rounds.stream().mapToDouble(Result::seconds).sum(), all);
+                    rounds.stream().mapToDouble(Result::seconds).sum(), all, rounds.stream().mapToDouble(Result::cpuSeconds).sum(),
+                    rounds.stream().mapToDouble(Result::callerCpuSeconds).sum());
         }
 
         String line() {
-            return String.format(Locale.ROOT, "  %-12s c=%-2d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms", mode, concurrency,
-                    throughput(), percentileMillis(0.5), percentileMillis(0.99));
+            return String.format(Locale.ROOT, "  %-12s c=%-2d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  cpu %5.2f ms/req"
+                    + " (callers %4.2f)  busy %3.0f%%", mode, concurrency, throughput(), percentileMillis(0.5), percentileMillis(0.99),
+                    cpuMillisPerRequest(), callerCpuMillisPerRequest(), 100 * utilisation());
         }
     }
 
@@ -58,6 +86,11 @@ final class ClosedLoop implements AutoCloseable {
     interface Call {
         void run(byte[] image) throws Exception;
     }
+
+    private static final OperatingSystemMXBean PROCESS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final CompilationMXBean COMPILER = ManagementFactory.getCompilationMXBean();
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final List<byte[]> images;
     private final double seconds;
@@ -78,17 +111,31 @@ final class ClosedLoop implements AutoCloseable {
     }
 
     String describe() {
-        return String.format(Locale.ROOT, "%d images, %d cores, rounds of %.0f s after %.0f s of warm-up", images.size(),
-                Runtime.getRuntime().availableProcessors(), seconds, warmup);
+        return String.format(Locale.ROOT, "%d images, %d cores, rounds of %.0f s after %.0f s of warm-up", images.size(), CORES,
+                seconds, warmup);
     }
 
     /**
-     * Load that is not measured, for the JIT: the HTTP and gRPC paths run through far more code than
-     * the raw pipeline (Tomcat, Spring, Jackson, Netty), and on 2 cores C2 still took 17% of the CPU
-     * 40 s into a run, against 1% after 90 s.
+     * Load that is not measured, in slices of {@code slice} seconds, until the JIT has settled: a slice in
+     * which the compilers took under 1% of the cores' time, or {@code limit} seconds. The HTTP and gRPC
+     * paths run through far more code than the raw pipeline (Tomcat, Spring, Jackson, Netty); on 2 cores
+     * a fixed 20-25 s left C2 with 8-12% of the CPU during measurement, and HTTP at 0.54-0.56 of raw
+     * instead of 0.72.
+     *
+     * @return seconds of load it took
      */
-    void warmUp(String mode, int concurrency, Call call, double seconds) throws Exception {
-        run(mode, concurrency, call, seconds);
+    double warmUp(String mode, int concurrency, Call call, double slice, double limit) throws Exception {
+        double elapsed = 0;
+        while (elapsed < limit) {
+            long compiling = COMPILER.getTotalCompilationTime();
+            double ran = run(mode, concurrency, call, Math.min(slice, limit - elapsed)).seconds();
+            elapsed += ran;
+            double compilerShare = (COMPILER.getTotalCompilationTime() - compiling) / 1e3 / (ran * CORES);
+            if (compilerShare < 0.01) {
+                break;
+            }
+        }
+        return elapsed;
     }
 
     /** A warm-up, then one measured round. */
@@ -103,6 +150,7 @@ final class ClosedLoop implements AutoCloseable {
         List<List<Long>> latencies = new ArrayList<>();
         List<Thread> clients = new ArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
+        LongAdder callerCpu = new LongAdder();
         for (int c = 0; c < concurrency; c++) {
             List<Long> mine = new ArrayList<>();
             latencies.add(mine);
@@ -110,23 +158,29 @@ final class ClosedLoop implements AutoCloseable {
             clients.add(Thread.ofPlatform().name("client-" + c).start(() -> {
                 try {
                     start.await();
+                    long cpuAtStart = THREADS.getCurrentThreadCpuTime();
+                    long cpuInWindow = cpuAtStart;
                     for (int i = offset; running.get(); i += concurrency) {
                         long t0 = System.nanoTime();
                         call.run(images.get(i % images.size()));
                         if (running.get()) {
                             mine.add(System.nanoTime() - t0);
+                            cpuInWindow = THREADS.getCurrentThreadCpuTime();
                         }
                     }
+                    callerCpu.add(cpuInWindow - cpuAtStart);
                 } catch (Exception e) {
                     failures.add(e);
                 }
             }));
         }
+        long cpu0 = PROCESS.getProcessCpuTime();
         long t0 = System.nanoTime();
         start.countDown();
         Thread.sleep((long) (duration * 1000));
         running.set(false);
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        double cpu = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
         for (Thread client : clients) {
             client.join();
         }
@@ -134,7 +188,7 @@ final class ClosedLoop implements AutoCloseable {
             throw new IllegalStateException(mode + " failed: " + failures.getFirst(), failures.getFirst());
         }
         long[] all = latencies.stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
-        return new Result(mode, concurrency, all.length, elapsed, all);
+        return new Result(mode, concurrency, all.length, elapsed, all, cpu, callerCpu.sum() / 1e9);
     }
 
     /**

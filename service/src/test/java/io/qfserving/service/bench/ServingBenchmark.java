@@ -2,6 +2,8 @@ package io.qfserving.service.bench;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.NettyChannelBuilder;
 import io.qfserving.models.data.ImagePreprocessor;
 import io.qfserving.models.eval.Classifier;
@@ -39,13 +41,14 @@ import org.springframework.core.env.Environment;
  * default qf-mobilenet-v1-int8),
  * {@code bench.concurrency} (1,4,16), {@code bench.rounds} per cell (3), {@code bench.modes}
  * (raw,in-process,http,grpc), {@code bench.server.args} (extra server arguments, e.g. {@code --qf.engine.threads=0}),
- * {@code bench.repository}, {@code bench.jit-warmup} (seconds of unmeasured load per mode before a model's first
- * cell, 20), and those of {@link ClosedLoop}.
+ * {@code bench.repository}, {@code bench.jit-warmup} (the most seconds of unmeasured load per mode before a model's
+ * first cell, while the JIT settles; 240), and those of {@link ClosedLoop}.
  */
 public final class ServingBenchmark {
 
-    /** Unmeasured load per mode before a model's first cell (see {@link ClosedLoop#warmUp}). */
-    private static final double JIT_WARMUP_SECONDS = Double.parseDouble(System.getProperty("bench.jit-warmup", "20"));
+    /** Unmeasured load per mode before a model's first cell, at most this long (see {@link ClosedLoop#warmUp}). */
+    private static final double JIT_WARMUP_SECONDS = Double.parseDouble(System.getProperty("bench.jit-warmup", "240"));
+    private static final double JIT_WARMUP_SLICE_SECONDS = 10;
 
     private ServingBenchmark() {}
 
@@ -99,19 +102,25 @@ public final class ServingBenchmark {
             try {
                 int busiest = Arrays.stream(concurrencies).max().orElseThrow();
                 for (var call : calls.entrySet()) {
-                    load.warmUp(call.getKey(), busiest, call.getValue(), JIT_WARMUP_SECONDS);
+                    double took = load.warmUp(call.getKey(), busiest, call.getValue(), JIT_WARMUP_SLICE_SECONDS, JIT_WARMUP_SECONDS);
+                    System.out.printf(Locale.ROOT, "  %-12s JIT settled after %.0f s of load%n", call.getKey(), took);
                 }
                 Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
+                // The server's own batch-size histogram, registered when the version warmed up.
+                DistributionSummary batchSizes = server.getBean(MeterRegistry.class).get("qf.batch.size").tag("model", model).summary();
                 for (int concurrency : concurrencies) {
                     Map<String, List<ClosedLoop.Result>> cell = new LinkedHashMap<>();
+                    Map<String, Batches> batches = new LinkedHashMap<>();
                     for (int round = 0; round < rounds; round++) {
                         for (var call : calls.entrySet()) {
+                            Batches before = Batches.of(batchSizes);
                             cell.computeIfAbsent(call.getKey(), k -> new ArrayList<>()).add(load.measure(call.getKey(), concurrency, call.getValue()));
+                            batches.merge(call.getKey(), Batches.of(batchSizes).since(before), Batches::plus);
                         }
                     }
                     cell.forEach((mode, parts) -> {
                         ClosedLoop.Result merged = ClosedLoop.Result.merge(parts);
-                        System.out.println(merged.line());
+                        System.out.println(merged.line() + batches.get(mode).meanSize());
                         results.computeIfAbsent(mode, k -> new ArrayList<>()).add(merged);
                     });
                 }
@@ -121,6 +130,27 @@ public final class ServingBenchmark {
             } finally {
                 channel.shutdownNow();
             }
+        }
+    }
+
+    /** Batches the server ran and the images in them, read from its own batch-size histogram. */
+    private record Batches(double runs, double images) {
+
+        static Batches of(DistributionSummary sizes) {
+            return new Batches(sizes.count(), sizes.totalAmount());
+        }
+
+        Batches since(Batches earlier) {
+            return new Batches(runs - earlier.runs, images - earlier.images);
+        }
+
+        Batches plus(Batches other) {
+            return new Batches(runs + other.runs, images + other.images);
+        }
+
+        /** Empty where no batch ran: the raw pipeline calls its own engine session and leaves the server's idle. */
+        String meanSize() {
+            return runs == 0 ? "" : String.format(Locale.ROOT, "  batch %4.1f", images / runs);
         }
     }
 

@@ -2,9 +2,9 @@ package io.qfserving.service.bench;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.grpc.netty.NettyChannelBuilder;
 import io.qfserving.models.data.ImagePreprocessor;
 import io.qfserving.models.eval.Classifier;
 import io.qfserving.models.eval.Engines;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,6 +22,15 @@ class QfServingApplicationTests {
 
     @LocalServerPort
     int port;
+
+    @Value("${local.grpc.server.port}")
+    int grpcPort;
+
+    @Test
+    void bothTransportsListenOnFreePortsSoTestsRunBesideAServer() {
+        assertThat(port).isPositive().isNotEqualTo(8080);
+        assertThat(grpcPort).isPositive().isNotEqualTo(9090).isNotEqualTo(port);
+    }
 
     @Test
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.qfserving.service.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -17,6 +18,7 @@ import io.qfserving.service.testing.EmbeddedModelsTest;
 import io.qfserving.service.testing.Http;
 import io.qfserving.service.testing.TestImages;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -131,15 +133,11 @@ class ExperimentApiTests {
         for (int i = 0; i < 4; i++) {
             classify("X-Variant", "qf-float");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String metrics;
-        do {
-            Thread.sleep(100);
-            metrics = http.get("/actuator/prometheus").text();
-        } while (!metrics.contains("shadow_model=\"qf-mobilenet-v2-int8\"") && System.nanoTime() < deadline);
-        assertThat(metrics).containsPattern("qf_shadow_comparisons_total\\{experiment=\"mobilenet-v2\",outcome=\"(agree|disagree)\","
-                + "primary_model=\"qf-mobilenet-v2\",primary_version=\"1\",shadow_model=\"qf-mobilenet-v2-int8\",shadow_version=\"1\"}");
-        assertThat(metrics).contains("transport=\"shadow\"");
+        // The shadow copies run after the answers came back: wait for their comparison to be exposed.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.get("/actuator/prometheus").text())
+                .containsPattern("qf_shadow_comparisons_total\\{experiment=\"mobilenet-v2\",outcome=\"(agree|disagree)\","
+                        + "primary_model=\"qf-mobilenet-v2\",primary_version=\"1\",shadow_model=\"qf-mobilenet-v2-int8\",shadow_version=\"1\"}")
+                .contains("transport=\"shadow\""));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.qfserving.service.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.qfserving.service.testing.Http;
 import io.qfserving.service.testing.ModelFolders;
@@ -8,6 +9,7 @@ import io.qfserving.service.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +32,6 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "qf.repository.poll-interval=200ms",
     "qf.repository.settle-time=300ms",
-    "spring.grpc.server.port=0",
 })
 class HotReloadTests {
 
@@ -99,13 +100,7 @@ class HotReloadTests {
         return null;
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached within 60 s");
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitTrue(BooleanSupplier condition) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 }

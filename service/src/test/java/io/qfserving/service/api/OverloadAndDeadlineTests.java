@@ -2,6 +2,7 @@ package io.qfserving.service.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -47,7 +48,6 @@ import org.springframework.test.context.DynamicPropertySource;
     // One worker, so one batch held at the gate holds the whole engine.
     "qf.engine.batching.workers=1",
     "qf.inference.default-model=" + OverloadAndDeadlineTests.MODEL,
-    "spring.grpc.server.port=0",
     "spring.grpc.server.inprocess.name=overload",
 })
 class OverloadAndDeadlineTests {
@@ -169,16 +169,11 @@ class OverloadAndDeadlineTests {
         }
     }
 
-    private void awaitQueueDepth(int depth) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+    private void awaitQueueDepth(int depth) {
+        await().alias("the queue reaches " + depth).pollInterval(Duration.ofMillis(10)).until(() -> {
             try (ModelLease lease = repository.acquire(MODEL, null)) {
-                if (lease.model().queueDepth() == depth) {
-                    return;
-                }
+                return lease.model().queueDepth();
             }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the queue never reached " + depth);
+        }, queued -> queued == depth);
     }
 }

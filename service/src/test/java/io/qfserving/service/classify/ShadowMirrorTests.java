@@ -1,12 +1,14 @@
 package io.qfserving.service.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qfserving.service.errors.ErrorKind;
@@ -58,8 +60,9 @@ class ShadowMirrorTests {
         assertThat(registry.get("qf.shadow.dropped").tag("reason", "busy").counter().count()).as("one runs, one waits").isEqualTo(3);
 
         release.countDown();
-        awaitComparisons(2);
-        assertThat(registry.get("qf.shadow.comparisons").tag("outcome", "agree").tag("shadow_model", "shadow").counter().count()).isEqualTo(2);
+        // The worker updates the experiment statistics, then the meter: wait for the later of the two.
+        await().untilAsserted(() -> assertThat(registry.find("qf.shadow.comparisons").tag("outcome", "agree")
+                .tag("shadow_model", "shadow").counters()).singleElement().extracting(Counter::count).isEqualTo(2.0));
         assertThat(stats.counters("exp").get("qf-float").shadowAgreements()).isEqualTo(2);
     }
 
@@ -70,17 +73,17 @@ class ShadowMirrorTests {
                 .willThrow(new ServingException(ErrorKind.OVERLOADED, "full"))
                 .willReturn(inference("shadow", 2));
         mirror.mirror(route, List.of(new byte[1]), primary);
-        awaitCount("qf.shadow.dropped", "failed");
+        awaitCount("qf.shadow.dropped", "reason", "failed");
         mirror.mirror(route, List.of(new byte[1]), primary);
-        awaitComparisons(1);
-        assertThat(registry.get("qf.shadow.comparisons").tag("outcome", "disagree").counter().count()).isEqualTo(1);
+        awaitCount("qf.shadow.comparisons", "outcome", "disagree");
+        assertThat(stats.counters("exp").get("qf-float").shadowComparisons()).isEqualTo(1);
     }
 
     @Test
     void aBusyServerDropsTheCopyInsteadOfRunningIt() throws Exception {
         given(inference.primaryInFlight()).willReturn(3);
         mirror.mirror(route, List.of(new byte[1]), inference("primary", 1));
-        awaitCount("qf.shadow.dropped", "busy");
+        awaitCount("qf.shadow.dropped", "reason", "busy");
         assertThat(registry.get("qf.shadow.dropped").tag("reason", "busy").counter().count()).isEqualTo(1);
         verify(inference, never()).classifyAgain(any(), any(), any(), any(), any());
     }
@@ -95,20 +98,8 @@ class ShadowMirrorTests {
         return result;
     }
 
-    private void awaitComparisons(long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (stats.counters("exp").getOrDefault("qf-float", io.qfserving.service.experiment.VariantCounters.none()).shadowComparisons() < expected) {
-            assertThat(System.nanoTime()).as("comparisons arrived").isLessThan(deadline);
-            Thread.sleep(10);
-        }
-    }
-
-    private void awaitCount(String name, String reason) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (registry.find(name).tag("reason", reason).counter() == null
-                || registry.find(name).tag("reason", reason).counter().count() < 1) {
-            assertThat(System.nanoTime()).as(name + " counted").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    /** Waits until the counter {@code name} with the tag {@code key=value} has counted at least once. */
+    private void awaitCount(String name, String key, String value) {
+        await().until(() -> registry.find(name).tag(key, value).counters().stream().mapToDouble(Counter::count).sum() >= 1);
     }
 }

@@ -2,6 +2,7 @@ package io.qfserving.service.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -46,7 +47,6 @@ import tools.jackson.databind.JsonNode;
     "qf.repository.poll-interval=0s",
     "qf.experiments.mobilenet-v2.shadow.percent=100",
     "qf.shadow.queue-capacity=2",
-    "spring.grpc.server.port=0",
 })
 class LiveDashboardTests {
 
@@ -184,16 +184,9 @@ class LiveDashboardTests {
         return response;
     }
 
-    private static void awaitTotal(PrometheusServer prometheus, int requests) throws InterruptedException {
+    private static void awaitTotal(PrometheusServer prometheus, int requests) {
         String total = "sum(qf_requests_total{experiment=\"" + EXPERIMENT + "\", transport=\"http\"})";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            var samples = prometheus.query(total);
-            if (!samples.isEmpty() && samples.getFirst().value() >= requests) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("Prometheus scraped all %d requests", requests).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        await().alias("Prometheus scraped all " + requests + " requests").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> prometheus.query(total), samples -> !samples.isEmpty() && samples.getFirst().value() >= requests);
     }
 }

@@ -2,6 +2,7 @@ package io.qfserving.service.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,14 +14,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * accuracy the model really has on the folder, and the default experiment, whose other models are
  * missing, is left out and reported instead of stopping the server.
  */
-@SpringBootTest(properties = {"qf.repository.poll-interval=0s", "qf.evaluation.images-per-class=50", "spring.grpc.server.port=0"})
+@SpringBootTest(properties = {"qf.repository.poll-interval=0s", "qf.evaluation.images-per-class=50"})
 class StartupEvaluationTests {
 
     static final String MODEL = "qf-mobilenet-v2-int8";
@@ -76,12 +78,8 @@ class StartupEvaluationTests {
 
     @Test
     void publishesTheTopOneAccuracyOfEachServedModelOnTheFolder() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Gauge gauge;
-        while ((gauge = registry.find("qf.model.startup.top1").tag("model", MODEL).gauge()) == null && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(gauge).as("the start-up evaluation published its result").isNotNull();
+        Gauge gauge = await().alias("the start-up evaluation published its result").atMost(Duration.ofSeconds(60))
+                .until(() -> registry.find("qf.model.startup.top1").tag("model", MODEL).gauge(), Objects::nonNull);
         assertThat(gauge.getId().getTag("dataset")).isEqualTo(FOLDER.getParent().getFileName() + "/val");
 
         int correct = 0;

@@ -22,7 +22,6 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "qf.repository.path=" + EmbeddedModelsTest.REPOSITORY,
     "qf.repository.poll-interval=0s",
-    "spring.grpc.server.port=0",
     "spring.grpc.server.inprocess.name=" + EmbeddedModelsTest.IN_PROCESS,
     "qf.experiments.mobilenet-v2.shadow.percent=100",
     "qf.admin.token=" + EmbeddedModelsTest.ADMIN_TOKEN,

@@ -44,6 +44,16 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
+{{/* Whether experiment state is shared through Redis; fails when several replicas would go without it. */}}
+{{- define "qf-serving.sharedState" -}}
+{{- $shared := or .Values.redis.url .Values.redis.existingSecret }}
+{{- $replicated := or (gt (int .Values.replicaCount) 1) (and .Values.autoscaling.enabled (gt (int .Values.autoscaling.maxReplicas) 1)) }}
+{{- if and $replicated (not $shared) }}
+{{- fail "more than one replica (replicaCount > 1 or autoscaling.enabled) needs Redis: without it each replica keeps its own experiment state, so feedback, runtime experiment changes and reports would be split between replicas. Set redis.url or redis.existingSecret" }}
+{{- end }}
+{{- if $shared }}true{{ end }}
+{{- end }}
+
 {{- define "qf-serving.modelsClaim" -}}
 {{- default (printf "%s-models" (include "qf-serving.fullname" .)) .Values.models.persistence.existingClaim }}
 {{- end }}

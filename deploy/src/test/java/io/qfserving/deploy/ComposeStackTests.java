@@ -2,6 +2,7 @@ package io.qfserving.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,22 @@ class ComposeStackTests {
             assertThat(services).containsKey(hostAndPort[0]);
             assertThat(hostAndPort[1]).isEqualTo("8080");
         });
+    }
+
+    @Test
+    void serverSharesExperimentStateThroughTheRedisService() {
+        Map<String, Object> services = get(yaml(ProjectFiles.COMPOSE_FILE), "services");
+        Map<String, Object> server = get(services, "qf-serving");
+        URI redisUrl = URI.create(get(get(server, "environment"), "SPRING_DATA_REDIS_URL"));
+        assertThat(redisUrl.getScheme()).isEqualTo("redis");
+        assertThat(redisUrl.getPort()).isEqualTo(6379);
+        Map<String, Object> redis = get(services, redisUrl.getHost());
+        String image = get(redis, "image");
+        assertThat(image).startsWith("redis:");
+        List<String> healthcheck = get(get(redis, "healthcheck"), "test");
+        assertThat(healthcheck).containsSubsequence("redis-cli", "ping");
+        Map<String, Object> dependency = get(get(server, "depends_on"), redisUrl.getHost());
+        assertThat(dependency).containsEntry("condition", "service_healthy");
     }
 
     @Test

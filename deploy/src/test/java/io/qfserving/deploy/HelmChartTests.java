@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
@@ -74,6 +75,47 @@ class HelmChartTests {
                 .hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining("httpPort")
                 .hasMessageContaining("mountPath");
+    }
+
+    @Test
+    void schemaRejectsARedisUrlWithoutItsScheme(@TempDir Path work) throws IOException {
+        Path hostOnly = Files.writeString(work.resolve("host-only.yaml"), """
+                redis:
+                  url: redis.example.com:6379
+                """);
+        assertThatThrownBy(() -> RenderedChart.render(hostOnly))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("/redis/url");
+    }
+
+    @Test
+    void refusesSeveralReplicasWithoutRedis(@TempDir Path work) throws IOException {
+        Path replicas = Files.writeString(work.resolve("replicas.yaml"), """
+                replicaCount: 2
+                """);
+        assertRefusedForWantOfRedis(replicas);
+    }
+
+    @Test
+    void refusesAutoscalingWithoutRedis(@TempDir Path work) throws IOException {
+        Path autoscaling = Files.writeString(work.resolve("autoscaling.yaml"), """
+                autoscaling:
+                  enabled: true
+                """);
+        assertRefusedForWantOfRedis(autoscaling);
+    }
+
+    @Test
+    void runsSeveralReplicasOnRedisWithKeysPrefixedByTheReleasesFullName(@TempDir Path work) throws IOException {
+        Path replicas = Files.writeString(work.resolve("replicas.yaml"), """
+                replicaCount: 3
+                redis:
+                  url: redis://redis:6379
+                """);
+        RenderedChart chart = RenderedChart.render(replicas);
+        assertThat(chart.one(V1Deployment.class).getSpec().getReplicas()).isEqualTo(3);
+        assertThat(chart.env("SPRING_DATA_REDIS_URL")).contains("redis://redis:6379");
+        assertThat(chart.env("QF_STATE_KEY_PREFIX")).contains(chart.one(V1Deployment.class).getMetadata().getName());
     }
 
     @Nested
@@ -142,6 +184,13 @@ class HelmChartTests {
             assertThat(chart.env("QF_REPOSITORY_PATH")).isEmpty();
             assertThat(chart.env("QF_ADMIN_TOKEN_FILE")).isEmpty();
             assertThat(podSpec(chart).getVolumes()).extracting(V1Volume::getName).containsExactlyInAnyOrder("tmp", "config");
+        }
+
+        @Test
+        void runsOneReplicaWithExperimentStateInMemory() {
+            assertThat(chart.one(V1Deployment.class).getSpec().getReplicas()).isEqualTo(1);
+            assertThat(chart.envVar("SPRING_DATA_REDIS_URL")).isEmpty();
+            assertThat(chart.envVar("QF_STATE_KEY_PREFIX")).isEmpty();
         }
 
         @Test
@@ -222,6 +271,12 @@ class HelmChartTests {
         }
 
         @Test
+        void sharesExperimentStateThroughRedisUnderTheGivenKeyPrefix() {
+            assertThat(chart.env("SPRING_DATA_REDIS_URL")).contains("redis://redis.serving.svc:6379");
+            assertThat(chart.env("QF_STATE_KEY_PREFIX")).contains("classify-prod");
+        }
+
+        @Test
         void schedulesOntoArm64Nodes() {
             V1PodSpec pod = podSpec(chart);
             assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/arch", "arm64");
@@ -260,6 +315,23 @@ class HelmChartTests {
             assertThat(secret.getSecretName()).isEqualTo("qf-admin");
             assertThat(secret.getItems()).singleElement().satisfies(item -> assertThat(item.getKey()).isEqualTo("bearer"));
         }
+
+        @Test
+        void takesTheRedisUrlFromTheExistingSecret() {
+            V1EnvVar url = chart.envVar("SPRING_DATA_REDIS_URL")
+                    .orElseThrow(() -> new AssertionError("no SPRING_DATA_REDIS_URL"));
+            assertThat(url.getValue()).isNull();
+            assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("qf-redis");
+            assertThat(url.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("redis-url");
+            assertThat(chart.env("QF_STATE_KEY_PREFIX")).contains("qf-qf-serving");
+        }
+    }
+
+    private static void assertRefusedForWantOfRedis(Path values) {
+        assertThatThrownBy(() -> RenderedChart.render(values))
+                .hasMessageContaining("each replica keeps its own experiment state")
+                .hasMessageContaining("feedback, runtime experiment changes and reports would be split")
+                .hasMessageContaining("Set redis.url or redis.existingSecret");
     }
 
     private static void assertLintsCleanly(LintResult result) {

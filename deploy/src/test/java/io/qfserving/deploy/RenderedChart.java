@@ -6,6 +6,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.util.Yaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +63,11 @@ record RenderedChart(String manifest, List<Object> documents) {
     }
 
     Optional<String> env(String name) {
-        return container().getEnv().stream().filter(e -> e.getName().equals(name)).map(e -> e.getValue()).findFirst();
+        return envVar(name).map(V1EnvVar::getValue);
+    }
+
+    /** The variable itself, for one taken from a Secret ({@code valueFrom}). */
+    Optional<V1EnvVar> envVar(String name) {
+        return container().getEnv().stream().filter(e -> e.getName().equals(name)).findFirst();
     }
 }

@@ -2,14 +2,15 @@ package io.qfserving.service.classify;
 
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.experiment.ExperimentRegistry;
-import io.qfserving.service.experiment.ExperimentStats;
+import io.qfserving.service.experiment.ExperimentStore;
 import io.qfserving.service.experiment.OverrideRefusedException;
+import io.qfserving.service.experiment.PendingPrediction;
 import io.qfserving.service.experiment.Route;
-import io.qfserving.service.feedback.PredictionCache;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Origin;
 import io.qfserving.service.inference.Transport;
+import io.qfserving.service.metrics.ModelTags;
 import io.qfserving.service.repository.ModelRef;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.springframework.stereotype.Service;
 /**
  * Our classify API, whichever transport it came by: a name that an experiment runs under is routed to
  * one of its variants (and maybe mirrored to its shadow); any other name, or an explicit version,
- * is served as that model. Every answer is remembered for feedback.
+ * is served as that model. Every answer is remembered for feedback, in the experiment store that
+ * every replica shares, and the experiment's counters are written there too; neither ever fails the call.
  */
 @Service
 class ClassifyService {
@@ -41,16 +43,13 @@ class ClassifyService {
 
     private final InferenceService inference;
     private final ExperimentRegistry experiments;
-    private final ExperimentStats stats;
-    private final PredictionCache predictions;
+    private final ExperimentStore store;
     private final ShadowMirror shadow;
 
-    ClassifyService(InferenceService inference, ExperimentRegistry experiments, ExperimentStats stats,
-                    PredictionCache predictions, ShadowMirror shadow) {
+    ClassifyService(InferenceService inference, ExperimentRegistry experiments, ExperimentStore store, ShadowMirror shadow) {
         this.inference = inference;
         this.experiments = experiments;
-        this.stats = stats;
-        this.predictions = predictions;
+        this.store = store;
         this.shadow = shadow;
     }
 
@@ -66,12 +65,13 @@ class ClassifyService {
                 .map(row -> Prediction.topK(row.probabilities(), result.model().manifest().labels(), k))
                 .toList();
         String requestId = UUID.randomUUID().toString();
-        predictions.put(requestId, result, origin);
         if (route != null) {
-            stats.served(route.experiment(), route.variant(), result.timing().total());
-            if (route.mirrored()) {
-                shadow.mirror(route, call.images(), result);
-            }
+            store.served(route.counters(), result.timing().total());
+        }
+        store.remember(requestId, new PendingPrediction(ModelTags.servedBy(result.model()), call.transport().label(),
+                route != null ? route.counters() : null, result.top1().stream().mapToInt(Integer::intValue).toArray(), null));
+        if (route != null && route.mirrored()) {
+            shadow.mirror(requestId, route, call.images(), result);
         }
         return new Result(requestId, result, topK, route);
     }

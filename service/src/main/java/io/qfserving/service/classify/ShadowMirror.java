@@ -2,7 +2,7 @@ package io.qfserving.service.classify;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.qfserving.service.experiment.ExperimentStats;
+import io.qfserving.service.experiment.ExperimentStore;
 import io.qfserving.service.experiment.Route;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;
@@ -32,14 +32,14 @@ class ShadowMirror implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ShadowMirror.class);
 
     private final InferenceService inference;
-    private final ExperimentStats stats;
+    private final ExperimentStore store;
     private final MeterRegistry registry;
     private final ThreadPoolExecutor workers;
     private final int maxPrimaryInFlight;
 
-    ShadowMirror(InferenceService inference, ExperimentStats stats, MeterRegistry registry, ShadowProperties properties) {
+    ShadowMirror(InferenceService inference, ExperimentStore store, MeterRegistry registry, ShadowProperties properties) {
         this.inference = inference;
-        this.stats = stats;
+        this.store = store;
         this.registry = registry;
         this.maxPrimaryInFlight = properties.maxPrimaryInFlight();
         this.workers = new ThreadPoolExecutor(properties.threads(), properties.threads(), 0, TimeUnit.SECONDS,
@@ -48,9 +48,9 @@ class ShadowMirror implements DisposableBean {
     }
 
     /** Queues the shadow copy of a routed request, or drops it when the shadow budget is spent. */
-    void mirror(Route route, List<byte[]> images, Inference primary) {
+    void mirror(String requestId, Route route, List<byte[]> images, Inference primary) {
         try {
-            workers.execute(() -> compare(route, images, primary));
+            workers.execute(() -> compare(requestId, route, images, primary));
         } catch (RejectedExecutionException busy) {
             dropped(route, "busy").increment();
             return;
@@ -60,7 +60,7 @@ class ShadowMirror implements DisposableBean {
         dropped(route, "failed");
     }
 
-    private void compare(Route route, List<byte[]> images, Inference primary) {
+    private void compare(String requestId, Route route, List<byte[]> images, Inference primary) {
         if (inference.primaryInFlight() > maxPrimaryInFlight) {
             dropped(route, "busy").increment();
             return;
@@ -76,9 +76,11 @@ class ShadowMirror implements DisposableBean {
         }
         List<Integer> primaryTop1 = primary.top1();
         List<Integer> shadowTop1 = shadow.top1();
+        // Kept with the prediction so that its feedback also tells whether the shadow was right (a paired outcome).
+        store.shadowAnswered(requestId, shadowTop1.stream().mapToInt(Integer::intValue).toArray());
         for (int i = 0; i < primaryTop1.size(); i++) {
             boolean agreed = primaryTop1.get(i).equals(shadowTop1.get(i));
-            stats.shadowCompared(route.experiment(), route.variant(), agreed);
+            store.shadowCompared(route.counters(), agreed);
             Counter.builder("qf.shadow.comparisons").description("Top-1 agreement of primary and shadow answers per image")
                     .tags("experiment", route.experiment(),
                             "primary_model", primary.model().name(), "primary_version", primary.model().version(),

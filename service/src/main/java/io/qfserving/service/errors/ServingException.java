@@ -3,6 +3,7 @@ package io.qfserving.service.errors;
 import io.qfserving.service.batching.DeadlineExceededException;
 import io.qfserving.service.batching.QueueClosedException;
 import io.qfserving.service.batching.QueueFullException;
+import io.qfserving.service.experiment.StateUnavailableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -47,6 +48,7 @@ public final class ServingException extends RuntimeException {
             case QueueFullException full -> new ServingException(ErrorKind.OVERLOADED, full.getMessage(), full);
             case DeadlineExceededException late -> new ServingException(ErrorKind.DEADLINE_EXCEEDED, late.getMessage(), late);
             case QueueClosedException closed -> new ServingException(ErrorKind.UNAVAILABLE, closed.getMessage(), closed);
+            case StateUnavailableException down -> new ServingException(ErrorKind.UNAVAILABLE, down.getMessage(), down);
             // The cause stays in the server's log; clients learn only that it was not their fault.
             default -> new ServingException(ErrorKind.INTERNAL, "internal server error", cause);
         };

@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
- * The experiments in force, by public model name. Safe for concurrent use: {@link #replace} validates
- * first and then swaps the experiment in one step, so a request is routed by the old experiment or by
- * the new one, never by a mix; a refused change leaves the old experiment routing.
+ * The experiments this replica routes by, by public model name, each at the newest revision it has
+ * seen. Safe for concurrent use: {@link #apply} validates first and then swaps the experiment in one
+ * step, so a request is routed by the old experiment or by the new one, never by a mix; a refused
+ * or older revision leaves the one in force routing.
  */
 public final class ExperimentRegistry {
 
@@ -30,23 +31,36 @@ public final class ExperimentRegistry {
     }
 
     /**
-     * Validates the experiment and puts it in force, in place of any experiment of the same name.
+     * Checks that this replica could route the experiment.
      *
-     * @throws InvalidExperimentException listing every problem; nothing changes then
+     * @throws InvalidExperimentException listing every problem
      */
-    public void replace(Experiment experiment) {
+    public void validate(Experiment experiment) {
         validator.validate(experiment);
-        routers.put(experiment.name(), new ExperimentRouter(experiment, random));
     }
 
-    public Optional<Experiment> get(String name) {
-        return Optional.ofNullable(routers.get(name)).map(ExperimentRouter::experiment);
+    /**
+     * Validates the experiment and puts it in force, unless a revision at least as new already is.
+     *
+     * @return whether it is now in force
+     * @throws InvalidExperimentException listing every problem; nothing changes then
+     */
+    public boolean apply(StoredExperiment stored) {
+        validator.validate(stored.experiment());
+        ExperimentRouter candidate = new ExperimentRouter(stored, random);
+        ExperimentRouter inForce = routers.merge(stored.name(), candidate,
+                (old, fresh) -> fresh.stored().revision() > old.stored().revision() ? fresh : old);
+        return inForce == candidate;
+    }
+
+    public Optional<StoredExperiment> get(String name) {
+        return Optional.ofNullable(routers.get(name)).map(ExperimentRouter::stored);
     }
 
     /** The experiments in force, by name. */
-    public List<Experiment> list() {
-        return routers.values().stream().map(ExperimentRouter::experiment)
-                .sorted(Comparator.comparing(Experiment::name)).toList();
+    public List<StoredExperiment> list() {
+        return routers.values().stream().map(ExperimentRouter::stored)
+                .sorted(Comparator.comparing(StoredExperiment::name)).toList();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.List;
  * that cannot be known yet (no feedback, no latency) are null.
  *
  * @param experiment the experiment's name
+ * @param revision the experiment's revision: the report counts what happened since it was put in force
  * @param control the variant the others are compared with
  * @param variants one summary per variant, in the experiment's order
  * @param pairwiseTests a two-sided z-test for every pair of variants with enough feedback (p-values
@@ -15,14 +16,17 @@ import java.util.List;
  * @param comparisons a non-inferiority test of each other variant with enough feedback against the control
  * @param verdict the outcome in one line of plain words
  */
-public record ExperimentReport(String experiment, String control, List<VariantSummary> variants,
+public record ExperimentReport(String experiment, long revision, String control, List<VariantSummary> variants,
                                List<PairwiseTest> pairwiseTests, List<Comparison> comparisons, String verdict) {
 
     public record Interval(double lower, double upper) {}
 
+    /**
+     * @param paired feedback on images that this variant and the experiment's shadow both answered
+     */
     public record VariantSummary(String variant, ModelRef model, long requests, long feedback, Double accuracy,
                                  Interval accuracyInterval, Double p50Millis, Double p95Millis,
-                                 Double shadowAgreement, long shadowComparisons) {}
+                                 Double shadowAgreement, long shadowComparisons, VariantCounters.PairedOutcomes paired) {}
 
     /** @param difference the first variant's accuracy minus the second's */
     public record PairwiseTest(String first, String second, double difference, double z, double pValue) {}

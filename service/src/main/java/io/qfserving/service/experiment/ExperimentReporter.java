@@ -20,10 +20,11 @@ public final class ExperimentReporter {
     }
 
     /**
-     * @param experiment the experiment as it runs now
-     * @param counters by variant name; a variant without an entry has seen nothing yet
+     * @param stored the experiment as it runs now
+     * @param counters of that revision, by variant name; a variant without an entry has seen nothing yet
      */
-    public ExperimentReport report(Experiment experiment, Map<String, VariantCounters> counters) {
+    public ExperimentReport report(StoredExperiment stored, Map<String, VariantCounters> counters) {
+        Experiment experiment = stored.experiment();
         Function<Variant, VariantCounters> countersOf = v -> counters.getOrDefault(v.name(), VariantCounters.none());
         String control = experiment.controlVariant();
         VariantCounters controlCounters = countersOf.apply(experiment.variant(control).orElseThrow());
@@ -46,7 +47,7 @@ public final class ExperimentReporter {
         List<ExperimentReport.VariantSummary> summaries = experiment.variants().stream()
                 .map(v -> summarize(v, countersOf.apply(v))).toList();
         String line = verdict.isEmpty() ? "only one variant, so there is nothing to compare" : String.join("; ", verdict);
-        return new ExperimentReport(experiment.name(), control, summaries,
+        return new ExperimentReport(experiment.name(), stored.revision(), control, summaries,
                 pairwiseTests(experiment.variants(), countersOf), comparisons, line);
     }
 
@@ -83,7 +84,7 @@ public final class ExperimentReporter {
         }
         Double agreement = c.shadowComparisons() > 0 ? (double) c.shadowAgreements() / c.shadowComparisons() : null;
         return new ExperimentReport.VariantSummary(variant.name(), variant.ref(), c.requests(), c.feedback(), accuracy,
-                interval, c.p50Millis(), c.p95Millis(), agreement, c.shadowComparisons());
+                interval, c.p50Millis(), c.p95Millis(), agreement, c.shadowComparisons(), c.paired());
     }
 
     private boolean enoughFeedback(VariantCounters c) {

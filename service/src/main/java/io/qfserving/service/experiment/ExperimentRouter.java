@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
  */
 final class ExperimentRouter {
 
+    private final StoredExperiment stored;
     private final Experiment experiment;
     private final List<Variant> serving;
     private final double[] cumulativeWeights;
@@ -19,8 +20,9 @@ final class ExperimentRouter {
     private final RandomGenerator random;
 
     /** @param random must be safe to call from many threads at once; see {@link ExperimentRegistry} */
-    ExperimentRouter(Experiment experiment, RandomGenerator random) {
-        this.experiment = experiment;
+    ExperimentRouter(StoredExperiment stored, RandomGenerator random) {
+        this.stored = stored;
+        this.experiment = stored.experiment();
         this.random = random;
         this.serving = experiment.variants().stream().filter(v -> v.weight() > 0).toList();
         this.cumulativeWeights = new double[serving.size()];
@@ -34,8 +36,8 @@ final class ExperimentRouter {
         this.shadowModel = shadowing ? experiment.shadowModel() : null;
     }
 
-    Experiment experiment() {
-        return experiment;
+    StoredExperiment stored() {
+        return stored;
     }
 
     /**
@@ -54,7 +56,7 @@ final class ExperimentRouter {
     }
 
     private Route routeTo(Variant variant, Route.Assignment assignment) {
-        return new Route(experiment.name(), variant.name(), variant.ref(), assignment, mirrorTarget(variant));
+        return new Route(experiment.name(), stored.revision(), variant.name(), variant.ref(), assignment, mirrorTarget(variant));
     }
 
     /** A pinned variant may have weight 0: that is how a dark variant is tried by hand. */

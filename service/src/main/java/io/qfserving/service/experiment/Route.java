@@ -1,16 +1,18 @@
 package io.qfserving.service.experiment;
 
 import io.qfserving.service.repository.ModelRef;
+
 /**
  * Where one request goes.
  *
  * @param experiment the experiment's (public model) name
+ * @param revision the revision of the experiment that routed it, where its events are counted
  * @param variant the chosen arm's name; responses and metrics report it
  * @param model the model (and version, or null for the newest) that answers
  * @param assignment how the arm was chosen
  * @param shadow the model this request is also mirrored to, or null when it is not mirrored
  */
-public record Route(String experiment, String variant, ModelRef model, Assignment assignment, ModelRef shadow) {
+public record Route(String experiment, long revision, String variant, ModelRef model, Assignment assignment, ModelRef shadow) {
 
     public enum Assignment {
         /** The client pinned the arm by name. */
@@ -23,5 +25,10 @@ public record Route(String experiment, String variant, ModelRef model, Assignmen
 
     public boolean mirrored() {
         return shadow != null;
+    }
+
+    /** Where this request's events are counted. */
+    public CounterKey counters() {
+        return new CounterKey(experiment, revision, variant);
     }
 }

@@ -5,16 +5,24 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.qfserving.models.export.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
-import io.qfserving.service.experiment.ExperimentStats;
+import io.qfserving.service.experiment.CounterKey;
+import io.qfserving.service.experiment.ExperimentStore;
+import io.qfserving.service.experiment.PendingPrediction;
 import io.qfserving.service.metrics.ModelTags;
+import io.qfserving.service.repository.ModelRepository;
+import io.qfserving.service.repository.ModelStatus;
+import io.qfserving.service.repository.ServedModel;
+import io.qfserving.service.repository.VersionStatus;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /**
  * Ground truth for served predictions, from HTTP ({@code POST /v1/feedback}) or gRPC: counted as
  * correct or incorrect per model version and experiment variant ({@code qf_feedback_total}), which
- * gives the online accuracy that the dashboard and the experiment report show.
+ * gives the online accuracy that the dashboard and the experiment report show. The prediction may
+ * have been served by any replica that shares the experiment store.
  */
 @Service
 public class FeedbackService {
@@ -22,14 +30,14 @@ public class FeedbackService {
     /** What the feedback said about a prediction. */
     public record Verdict(String requestId, int image, boolean correct, ModelManifest.Label predicted, ModelManifest.Label actual) {}
 
-    private final PredictionCache cache;
-    private final ExperimentStats stats;
+    private final ExperimentStore store;
+    private final ModelRepository repository;
     private final FeedbackProperties properties;
     private final MeterRegistry registry;
 
-    FeedbackService(PredictionCache cache, ExperimentStats stats, FeedbackProperties properties, MeterRegistry registry) {
-        this.cache = cache;
-        this.stats = stats;
+    FeedbackService(ExperimentStore store, ModelRepository repository, FeedbackProperties properties, MeterRegistry registry) {
+        this.store = store;
+        this.repository = repository;
         this.properties = properties;
         this.registry = registry;
     }
@@ -42,33 +50,45 @@ public class FeedbackService {
         if (requestId == null || requestId.isBlank()) {
             throw ServingException.badRequest("feedback needs the 'request_id' of the classification it is about");
         }
-        PredictionCache.Served served = cache.get(requestId).orElseThrow(() -> ServingException.notFound(
-                "no prediction with request_id '" + requestId + "': unknown, or older than " + properties.ttl()
-                        + " (predictions wait that long for feedback, at most " + properties.maxPredictions() + " of them)"));
+        PendingPrediction served = store.prediction(requestId).orElseThrow(() -> unknown(requestId));
         if (image < 0 || image >= served.top1().length) {
             throw ServingException.badRequest("request " + requestId + " classified " + served.top1().length
                     + " image(s); there is no image " + image);
         }
-        List<ModelManifest.Label> labels = served.model().manifest().labels();
+        List<ModelManifest.Label> labels = labels(served.servedBy());
         int actual = resolve(label, labels);
-        if (!served.label(image)) {
-            throw new ServingException(ErrorKind.CONFLICT, "image " + image + " of request " + requestId + " already has feedback");
-        }
         int predicted = served.top1()[image];
         boolean correct = predicted == actual;
-        Counter right = counter(served, "correct");
-        Counter wrong = counter(served, "incorrect");
-        // Both outcomes exist once feedback comes, so an accuracy ratio never lacks its denominator's other half.
-        (correct ? right : wrong).increment();
-        if (!served.origin().experiment().isEmpty()) {
-            stats.feedback(served.origin().experiment(), served.origin().experimentVariant(), correct);
+        Boolean shadowCorrect = served.shadowTop1() == null ? null : served.shadowTop1()[image] == actual;
+        switch (store.recordFeedback(requestId, image, served.counters(), correct, shadowCorrect)) {
+            case ALREADY_LABELLED -> throw new ServingException(ErrorKind.CONFLICT,
+                    "image " + image + " of request " + requestId + " already has feedback");
+            case UNKNOWN -> throw unknown(requestId);
+            case COUNTED -> counter(served, correct ? "correct" : "incorrect").increment();
         }
         return new Verdict(requestId, image, correct, labels.get(predicted), labels.get(actual));
     }
 
-    private Counter counter(PredictionCache.Served served, String outcome) {
+    private ServingException unknown(String requestId) {
+        return ServingException.notFound("no prediction with request_id '" + requestId + "': unknown, or older than "
+                + properties.ttl() + " (predictions wait that long for feedback)");
+    }
+
+    /** The classes of the version that served, or of the model's newest version once that one is gone. */
+    private List<ModelManifest.Label> labels(PendingPrediction.ServedBy servedBy) {
+        Optional<ModelStatus> model = repository.model(servedBy.model());
+        return model.flatMap(m -> m.version(servedBy.version()).map(VersionStatus::model))
+                .or(() -> model.flatMap(ModelStatus::newestReady))
+                .map(ServedModel::manifest).map(ModelManifest::labels)
+                .orElseThrow(() -> new ServingException(ErrorKind.NOT_FOUND, "model " + servedBy.model()
+                        + ", which served this prediction, is no longer loaded"));
+    }
+
+    private Counter counter(PendingPrediction served, String outcome) {
+        CounterKey experiment = served.counters();
         return Counter.builder("qf.feedback").description("Feedback on served predictions: was the top-1 class right?")
-                .tags(ModelTags.of(served.model())).tags(ModelTags.experiment(served.origin().experiment(), served.origin().experimentVariant()))
+                .tags(ModelTags.of(served.servedBy()))
+                .tags(experiment == null ? ModelTags.experiment("", "") : ModelTags.experiment(experiment.experiment(), experiment.variant()))
                 .tag("outcome", outcome)
                 .register(registry);
     }

@@ -13,12 +13,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
-import io.qfserving.service.experiment.ExperimentStats;
+import io.qfserving.service.experiment.ExperimentStore;
+import io.qfserving.service.experiment.InMemoryExperimentStore;
+import io.qfserving.service.experiment.PendingPrediction;
 import io.qfserving.service.experiment.Route;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.repository.ServedModel;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +34,9 @@ class ShadowMirrorTests {
 
     final InferenceService inference = mock(InferenceService.class);
     final MeterRegistry registry = new SimpleMeterRegistry();
-    final ExperimentStats stats = new ExperimentStats();
-    final ShadowMirror mirror = new ShadowMirror(inference, stats, registry, new ShadowProperties(1, 1, 2));
-    final Route route = new Route("exp", "qf-float", new ModelRef("primary", null), Route.Assignment.WEIGHTED, new ModelRef("shadow", null));
+    final ExperimentStore store = new InMemoryExperimentStore(100, Duration.ofHours(1), Clock.systemUTC());
+    final ShadowMirror mirror = new ShadowMirror(inference, store, registry, new ShadowProperties(1, 1, 2));
+    final Route route = new Route("exp", 1, "qf-float", new ModelRef("primary", null), Route.Assignment.WEIGHTED, new ModelRef("shadow", null));
 
     @AfterEach
     void close() throws InterruptedException {
@@ -53,7 +57,7 @@ class ShadowMirrorTests {
 
         long start = System.nanoTime();
         for (int i = 0; i < 5; i++) {
-            mirror.mirror(route, List.of(new byte[1]), primary);
+            mirror.mirror("request", route, List.of(new byte[1]), primary);
         }
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("mirroring never blocks the caller").isLessThan(1000);
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
@@ -63,7 +67,7 @@ class ShadowMirrorTests {
         // The worker updates the experiment statistics, then the meter: wait for the later of the two.
         await().untilAsserted(() -> assertThat(registry.find("qf.shadow.comparisons").tag("outcome", "agree")
                 .tag("shadow_model", "shadow").counters()).singleElement().extracting(Counter::count).isEqualTo(2.0));
-        assertThat(stats.counters("exp").get("qf-float").shadowAgreements()).isEqualTo(2);
+        assertThat(store.counters("exp", 1).get("qf-float").shadowAgreements()).isEqualTo(2);
     }
 
     @Test
@@ -72,17 +76,31 @@ class ShadowMirrorTests {
         given(inference.classifyAgain(any(), any(), any(), any(), any()))
                 .willThrow(new ServingException(ErrorKind.OVERLOADED, "full"))
                 .willReturn(inference("shadow", 2));
-        mirror.mirror(route, List.of(new byte[1]), primary);
+        mirror.mirror("request", route, List.of(new byte[1]), primary);
         awaitCount("qf.shadow.dropped", "reason", "failed");
-        mirror.mirror(route, List.of(new byte[1]), primary);
+        mirror.mirror("request", route, List.of(new byte[1]), primary);
         awaitCount("qf.shadow.comparisons", "outcome", "disagree");
-        assertThat(stats.counters("exp").get("qf-float").shadowComparisons()).isEqualTo(1);
+        assertThat(store.counters("exp", 1).get("qf-float").shadowComparisons()).isEqualTo(1);
+    }
+
+    @Test
+    void theShadowsAnswerIsKeptWithThePredictionForPairedFeedback() {
+        PendingPrediction primary = new PendingPrediction(new PendingPrediction.ServedBy("primary", "1", "qf", "float32", "tensorflow"),
+                "http", route.counters(), new int[] {1}, null);
+        store.remember("request", primary);
+        Inference shadow = inference("shadow", 2);
+        given(inference.classifyAgain(any(), any(), any(), any(), any())).willReturn(shadow);
+
+        mirror.mirror("request", route, List.of(new byte[1]), inference("primary", 1));
+
+        await().until(() -> store.prediction("request").orElseThrow().shadowTop1() != null);
+        assertThat(store.prediction("request").orElseThrow().shadowTop1()).containsExactly(2);
     }
 
     @Test
     void aBusyServerDropsTheCopyInsteadOfRunningIt() throws Exception {
         given(inference.primaryInFlight()).willReturn(3);
-        mirror.mirror(route, List.of(new byte[1]), inference("primary", 1));
+        mirror.mirror("request", route, List.of(new byte[1]), inference("primary", 1));
         awaitCount("qf.shadow.dropped", "reason", "busy");
         assertThat(registry.get("qf.shadow.dropped").tag("reason", "busy").counter().count()).isEqualTo(1);
         verify(inference, never()).classifyAgain(any(), any(), any(), any(), any());

@@ -11,17 +11,17 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** Experiments in force: replaced only by valid ones, looked up and routed by public model name. */
+/** Experiments in force: replaced only by valid, newer revisions, looked up and routed by public model name. */
 class ExperimentRegistryTests {
 
     private final ExperimentRegistry registry = new ExperimentRegistry(Fixtures.LOADED_MODELS, new SplittableRandom(7));
 
     @Test
     void aRefusedChangeKeepsTheOldExperimentRouting() {
-        Experiment old = Fixtures.fourArms(100, 0, 0, 0);
-        registry.replace(old);
+        StoredExperiment old = Fixtures.stored(Fixtures.fourArms(100, 0, 0, 0), 1);
+        registry.apply(old);
 
-        assertThatThrownBy(() -> registry.replace(Fixtures.fourArms(0, 0, 0, 0)))
+        assertThatThrownBy(() -> registry.apply(Fixtures.stored(Fixtures.fourArms(0, 0, 0, 0), 2)))
                 .isInstanceOf(InvalidExperimentException.class);
 
         assertThat(registry.get("mobilenet-v2")).contains(old);
@@ -30,17 +30,30 @@ class ExperimentRegistryTests {
     }
 
     @Test
-    void aValidChangeTakesOverTheRouting() {
-        registry.replace(Fixtures.fourArms(100, 0, 0, 0));
-        registry.replace(Fixtures.fourArms(0, 0, 0, 100));
+    void aNewerRevisionTakesOverTheRoutingAndItsRoutesCarryIt() {
+        assertThat(registry.apply(Fixtures.stored(Fixtures.fourArms(100, 0, 0, 0), 1))).isTrue();
+        assertThat(registry.apply(Fixtures.stored(Fixtures.fourArms(0, 0, 0, 100), 2))).isTrue();
 
-        assertThat(registry.route("mobilenet-v2", "client-1", null).orElseThrow().variant()).isEqualTo("qf-int8");
-        assertThat(registry.list()).containsExactly(Fixtures.fourArms(0, 0, 0, 100));
+        Route route = registry.route("mobilenet-v2", "client-1", null).orElseThrow();
+        assertThat(route.variant()).isEqualTo("qf-int8");
+        assertThat(route.counters()).isEqualTo(new CounterKey("mobilenet-v2", 2, "qf-int8"));
+        assertThat(registry.list()).containsExactly(Fixtures.stored(Fixtures.fourArms(0, 0, 0, 100), 2));
+    }
+
+    @Test
+    void anOlderOrEqualRevisionArrivingLateChangesNothing() {
+        StoredExperiment newest = Fixtures.stored(Fixtures.fourArms(0, 0, 0, 100), 5);
+        registry.apply(newest);
+
+        assertThat(registry.apply(Fixtures.stored(Fixtures.fourArms(100, 0, 0, 0), 4))).isFalse();
+        assertThat(registry.apply(Fixtures.stored(Fixtures.fourArms(100, 0, 0, 0), 5))).isFalse();
+
+        assertThat(registry.get("mobilenet-v2")).contains(newest);
     }
 
     @Test
     void aNameWithoutAnExperimentRoutesNowhere() {
-        registry.replace(Fixtures.fourArms(25, 25, 25, 25));
+        registry.apply(Fixtures.stored(Fixtures.fourArms(25, 25, 25, 25)));
 
         assertThat(registry.route("mobilenet-v1", null, null)).isEmpty();
         assertThat(registry.get("mobilenet-v1")).isEmpty();
@@ -50,18 +63,18 @@ class ExperimentRegistryTests {
     void experimentsAreListedByName() {
         Experiment v2 = Fixtures.fourArms(25, 25, 25, 25);
         Experiment v1 = new Experiment("mobilenet-v1", v2.variants(), null, false, null);
-        registry.replace(v2);
-        registry.replace(v1);
+        registry.apply(Fixtures.stored(v2));
+        registry.apply(Fixtures.stored(v1));
 
-        assertThat(registry.list()).extracting(Experiment::name).containsExactly("mobilenet-v1", "mobilenet-v2");
+        assertThat(registry.list()).extracting(StoredExperiment::name).containsExactly("mobilenet-v1", "mobilenet-v2");
     }
 
     @Test
     void overridesAreCheckedAgainstTheExperimentInForce() {
-        registry.replace(Fixtures.fourArms(25, 25, 25, 25));
+        registry.apply(Fixtures.stored(Fixtures.fourArms(25, 25, 25, 25), 1));
         assertThatThrownBy(() -> registry.route("mobilenet-v2", null, "qf-int8")).isInstanceOf(OverrideRefusedException.class);
 
-        registry.replace(Fixtures.allowingOverride(Fixtures.fourArms(25, 25, 25, 25)));
+        registry.apply(Fixtures.stored(Fixtures.allowingOverride(Fixtures.fourArms(25, 25, 25, 25)), 2));
         assertThat(registry.route("mobilenet-v2", null, "qf-int8").orElseThrow().variant()).isEqualTo("qf-int8");
     }
 
@@ -70,15 +83,15 @@ class ExperimentRegistryTests {
         Experiment allBaseline = Fixtures.fourArms(100, 0, 0, 0);
         Experiment allQf = Fixtures.fourArms(0, 0, 0, 100);
         ExperimentRegistry shared = new ExperimentRegistry(Fixtures.LOADED_MODELS, new Random(7));
-        shared.replace(allBaseline);
+        shared.apply(Fixtures.stored(allBaseline, 0));
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         Thread reader = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 20_000; i++) {
                 seen.add(shared.route("mobilenet-v2", "client-" + i, null).orElseThrow().variant());
             }
         });
-        for (int i = 0; i < 200; i++) {
-            shared.replace(i % 2 == 0 ? allQf : allBaseline);
+        for (int i = 1; i <= 200; i++) {
+            shared.apply(Fixtures.stored(i % 2 == 0 ? allBaseline : allQf, i));
         }
         reader.join();
 

@@ -1,9 +1,9 @@
 package io.qfserving.service.experiment;
 
-import io.qfserving.service.repository.ModelRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.qfserving.service.repository.ModelRef;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class ExperimentReporterTests {
 
     @Test
     void aCandidateAsAccurateOnManyLabelsAndTwiceAsFastIsJudgedNotWorseAndFaster() {
-        ExperimentReport report = reporter.report(twoArms, Map.of(
+        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
                 "baseline-float", counters(20_000, 7_500, 2_500, 12.6),
                 "qf-int8", counters(20_000, 7_520, 2_480, 6.0)));
 
@@ -34,7 +34,7 @@ class ExperimentReporterTests {
 
     @Test
     void aCandidateClearlyLessAccurateIsSaidToBePossiblyWorseWithItsLowerBound() {
-        ExperimentReport report = reporter.report(twoArms, Map.of(
+        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
                 "baseline-float", counters(2_000, 900, 100, 10.0),
                 "qf-int8", counters(2_000, 850, 150, 10.2)));
 
@@ -45,7 +45,7 @@ class ExperimentReporterTests {
 
     @Test
     void tooFewLabelsAreSaidPlainlyAndNoTestIsRun() {
-        ExperimentReport report = reporter.report(twoArms, Map.of(
+        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
                 "baseline-float", counters(500, 30, 10, 12.0),
                 "qf-int8", counters(500, 36, 4, 18.0)));
 
@@ -57,8 +57,8 @@ class ExperimentReporterTests {
 
     @Test
     void eachVariantGetsAccuracyWithItsWilsonIntervalLatencyAndShadowAgreement() {
-        ExperimentReport report = reporter.report(twoArms, Map.of(
-                "baseline-float", new VariantCounters(1_000, 81, 182, 11.0, 19.5, 450, 500)));
+        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
+                "baseline-float", new VariantCounters(1_000, 81, 182, 11.0, 19.5, 450, 500, VariantCounters.PairedOutcomes.NONE)));
 
         ExperimentReport.VariantSummary baseline = report.variants().getFirst();
         assertThat(baseline.requests()).isEqualTo(1_000);
@@ -74,7 +74,7 @@ class ExperimentReporterTests {
 
     @Test
     void aVariantThatHasSeenNothingHasNoAccuracyLatencyOrAgreement() {
-        ExperimentReport report = reporter.report(twoArms, Map.of());
+        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of());
 
         ExperimentReport.VariantSummary qf = report.variants().get(1);
         assertThat(qf.model()).isEqualTo(new ModelRef("qf-mobilenet-v2-int8", "1"));
@@ -91,7 +91,7 @@ class ExperimentReporterTests {
     void everyPairWithEnoughFeedbackIsZTestedAndEveryOtherVariantComparedWithTheConfiguredControl() {
         Experiment e = Fixtures.fourArms(25, 25, 25, 25);
         Experiment controlledByQfFloat = new Experiment(e.name(), e.variants(), null, false, "qf-float");
-        ExperimentReport report = reporter.report(controlledByQfFloat, Map.of(
+        ExperimentReport report = reporter.report(Fixtures.stored(controlledByQfFloat), Map.of(
                 "baseline-float", counters(1_000, 700, 300, 10.0),
                 "baseline-int8", counters(1_000, 690, 310, 5.0),
                 "qf-float", counters(1_000, 760, 240, 10.0),
@@ -111,7 +111,7 @@ class ExperimentReporterTests {
     @Test
     void aMarginOtherThanOnePointAndAnotherConfidenceAreWordedAsSet() {
         ExperimentReporter lenient = new ExperimentReporter(new ReportSettings(0.975, 2.5, 100));
-        ExperimentReport report = lenient.report(twoArms, Map.of(
+        ExperimentReport report = lenient.report(Fixtures.stored(twoArms), Map.of(
                 "baseline-float", counters(5_000, 4_500, 500, null),
                 "qf-int8", counters(5_000, 4_480, 520, null)));
 
@@ -122,12 +122,13 @@ class ExperimentReporterTests {
     @Test
     void anExperimentWithOneVariantHasNothingToCompare() {
         ExperimentReport report = reporter.report(
-                Fixtures.experiment(List.of(new Variant("only", "mobilenet-v2", null, 1))), Map.of());
+                Fixtures.stored(Fixtures.experiment(List.of(new Variant("only", "mobilenet-v2", null, 1)))), Map.of());
 
         assertThat(report.verdict()).isEqualTo("only one variant, so there is nothing to compare");
     }
 
     private static VariantCounters counters(long requests, long correct, long incorrect, Double p50Millis) {
-        return new VariantCounters(requests, correct, incorrect, p50Millis, p50Millis == null ? null : p50Millis * 2, 0, 0);
+        return new VariantCounters(requests, correct, incorrect, p50Millis, p50Millis == null ? null : p50Millis * 2, 0, 0,
+                VariantCounters.PairedOutcomes.NONE);
     }
 }

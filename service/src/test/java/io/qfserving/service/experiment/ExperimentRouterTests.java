@@ -1,10 +1,10 @@
 package io.qfserving.service.experiment;
 
-import io.qfserving.service.repository.ModelRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.qfserving.service.repository.ModelRef;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -19,7 +19,7 @@ class ExperimentRouterTests {
 
     @Test
     void weightedDrawsSplitTrafficLikeTheWeights() {
-        ExperimentRouter router = new ExperimentRouter(Fixtures.fourArms(10, 20, 30, 40), new SplittableRandom(7));
+        ExperimentRouter router = new ExperimentRouter(Fixtures.stored(Fixtures.fourArms(10, 20, 30, 40)), new SplittableRandom(7));
 
         List<Route> routes = IntStream.range(0, DRAWS).mapToObj(i -> router.route(null, null)).toList();
         Map<String, Long> counts = routes.stream().collect(Collectors.groupingBy(Route::variant, Collectors.counting()));
@@ -35,7 +35,7 @@ class ExperimentRouterTests {
 
     @Test
     void aZeroWeightVariantIsNeverDrawnNorGivenToStickyClients() {
-        ExperimentRouter router = new ExperimentRouter(Fixtures.fourArms(50, 0, 50, 0), new SplittableRandom(7));
+        ExperimentRouter router = new ExperimentRouter(Fixtures.stored(Fixtures.fourArms(50, 0, 50, 0)), new SplittableRandom(7));
 
         List<String> variants = IntStream.range(0, 10_000)
                 .mapToObj(i -> router.route(i % 2 == 0 ? "client-" + i : null, null).variant()).distinct().toList();
@@ -45,8 +45,8 @@ class ExperimentRouterTests {
 
     @Test
     void aStickyClientKeepsItsVariantWhateverTheRandomSourceDraws() {
-        ExperimentRouter one = new ExperimentRouter(Fixtures.fourArms(25, 25, 25, 25), new SplittableRandom(1));
-        ExperimentRouter other = new ExperimentRouter(Fixtures.fourArms(25, 25, 25, 25), new SplittableRandom(2));
+        ExperimentRouter one = new ExperimentRouter(Fixtures.stored(Fixtures.fourArms(25, 25, 25, 25)), new SplittableRandom(1));
+        ExperimentRouter other = new ExperimentRouter(Fixtures.stored(Fixtures.fourArms(25, 25, 25, 25)), new SplittableRandom(2));
 
         for (int i = 0; i < 1_000; i++) {
             String client = "client-" + i;
@@ -60,7 +60,7 @@ class ExperimentRouterTests {
     @Test
     void anAllowedOverridePinsTheVariantEvenOneWithoutWeight() {
         ExperimentRouter router = new ExperimentRouter(
-                Fixtures.allowingOverride(Fixtures.fourArms(50, 50, 0, 0)), new SplittableRandom(7));
+                Fixtures.stored(Fixtures.allowingOverride(Fixtures.fourArms(50, 50, 0, 0))), new SplittableRandom(7));
 
         Route route = router.route("client-1", "qf-int8");
 
@@ -71,7 +71,7 @@ class ExperimentRouterTests {
 
     @Test
     void anOverrideIsRefusedWhenTheExperimentDoesNotAllowIt() {
-        ExperimentRouter router = new ExperimentRouter(Fixtures.fourArms(25, 25, 25, 25), new SplittableRandom(7));
+        ExperimentRouter router = new ExperimentRouter(Fixtures.stored(Fixtures.fourArms(25, 25, 25, 25)), new SplittableRandom(7));
 
         assertThatThrownBy(() -> router.route(null, "qf-int8"))
                 .isInstanceOf(OverrideRefusedException.class)
@@ -81,7 +81,7 @@ class ExperimentRouterTests {
     @Test
     void anOverrideNamingNoVariantIsRefusedWithTheVariantsThatExist() {
         ExperimentRouter router = new ExperimentRouter(
-                Fixtures.allowingOverride(Fixtures.fourArms(25, 25, 25, 25)), new SplittableRandom(7));
+                Fixtures.stored(Fixtures.allowingOverride(Fixtures.fourArms(25, 25, 25, 25))), new SplittableRandom(7));
 
         assertThatThrownBy(() -> router.route(null, "qf-int4"))
                 .isInstanceOf(OverrideRefusedException.class)
@@ -91,7 +91,7 @@ class ExperimentRouterTests {
 
     @Test
     void aBlankOverrideHeaderIsNoOverride() {
-        ExperimentRouter router = new ExperimentRouter(Fixtures.fourArms(25, 25, 25, 25), new SplittableRandom(7));
+        ExperimentRouter router = new ExperimentRouter(Fixtures.stored(Fixtures.fourArms(25, 25, 25, 25)), new SplittableRandom(7));
 
         assertThat(router.route(null, " ").assignment()).isEqualTo(Route.Assignment.WEIGHTED);
     }
@@ -99,7 +99,7 @@ class ExperimentRouterTests {
     @Test
     void theShadowMirrorsItsPercentOfRequests() {
         Experiment experiment = Fixtures.withShadow(Fixtures.fourArms(100, 0, 0, 0), new Shadow("qf-int8", 10));
-        ExperimentRouter router = new ExperimentRouter(experiment, new SplittableRandom(7));
+        ExperimentRouter router = new ExperimentRouter(Fixtures.stored(experiment), new SplittableRandom(7));
 
         List<Route> routes = IntStream.range(0, DRAWS).mapToObj(i -> router.route(null, null)).toList();
 
@@ -113,8 +113,8 @@ class ExperimentRouterTests {
     @Test
     void shadowPercentZeroNeverMirrorsAndHundredAlwaysDoes() {
         Experiment base = Fixtures.fourArms(100, 0, 0, 0);
-        ExperimentRouter never = new ExperimentRouter(Fixtures.withShadow(base, new Shadow("qf-int8", 0)), new SplittableRandom(7));
-        ExperimentRouter always = new ExperimentRouter(Fixtures.withShadow(base, new Shadow("qf-int8", 100)), new SplittableRandom(7));
+        ExperimentRouter never = new ExperimentRouter(Fixtures.stored(Fixtures.withShadow(base, new Shadow("qf-int8", 0))), new SplittableRandom(7));
+        ExperimentRouter always = new ExperimentRouter(Fixtures.stored(Fixtures.withShadow(base, new Shadow("qf-int8", 100))), new SplittableRandom(7));
 
         assertThat(IntStream.range(0, 1_000).mapToObj(i -> never.route(null, null))).noneMatch(Route::mirrored);
         assertThat(IntStream.range(0, 1_000).mapToObj(i -> always.route(null, null))).allMatch(Route::mirrored);
@@ -123,7 +123,7 @@ class ExperimentRouterTests {
     @Test
     void aRequestIsNeverMirroredToTheModelThatAnswersIt() {
         Experiment experiment = Fixtures.withShadow(Fixtures.fourArms(50, 0, 0, 50), new Shadow("qf-mobilenet-v2-int8@1", 100));
-        ExperimentRouter router = new ExperimentRouter(experiment, new SplittableRandom(7));
+        ExperimentRouter router = new ExperimentRouter(Fixtures.stored(experiment), new SplittableRandom(7));
 
         Map<String, List<Route>> byVariant = IntStream.range(0, 1_000).mapToObj(i -> router.route(null, null))
                 .collect(Collectors.groupingBy(Route::variant));
@@ -133,10 +133,10 @@ class ExperimentRouterTests {
     }
 
     @Test
-    void routesNameTheExperimentAndTheServedModel() {
-        ExperimentRouter router = new ExperimentRouter(Fixtures.fourArms(0, 0, 1, 0), new SplittableRandom(7));
+    void routesNameTheExperimentItsRevisionAndTheServedModel() {
+        ExperimentRouter router = new ExperimentRouter(Fixtures.stored(Fixtures.fourArms(0, 0, 1, 0), 3), new SplittableRandom(7));
 
         assertThat(router.route(null, null)).isEqualTo(
-                new Route("mobilenet-v2", "qf-float", new ModelRef("qf-mobilenet-v2", null), Route.Assignment.WEIGHTED, null));
+                new Route("mobilenet-v2", 3, "qf-float", new ModelRef("qf-mobilenet-v2", null), Route.Assignment.WEIGHTED, null));
     }
 }

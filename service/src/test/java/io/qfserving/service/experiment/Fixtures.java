@@ -27,6 +27,15 @@ final class Fixtures {
                 new Variant("qf-int8", "qf-mobilenet-v2-int8", "1", qfInt8)));
     }
 
+    /** The experiment as a store would hand it out at its first revision. */
+    static StoredExperiment stored(Experiment experiment) {
+        return stored(experiment, 1);
+    }
+
+    static StoredExperiment stored(Experiment experiment, long revision) {
+        return new StoredExperiment(experiment, revision, "");
+    }
+
     static Experiment experiment(List<Variant> variants) {
         return new Experiment("mobilenet-v2", variants, null, false, null);
     }

@@ -1,10 +1,7 @@
 package io.qfserving.service.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +12,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,7 +32,6 @@ public final class PrometheusServer implements AutoCloseable {
 
     public static final String JOB = "qf-serving";
 
-    private static final Path DEBIAN_BINARY = Path.of("/usr/bin/prometheus");
     /** Generous: the build machine is shared, and Prometheus replays an (empty) write-ahead log first. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -56,15 +51,15 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Starts Prometheus scraping {@code targets} ({@code host:port}) and returns once it is ready. */
     public static PrometheusServer start(List<String> targets) {
-        Path binary = binary().orElse(null);
+        Path binary = LocalTools.binary("prometheus").orElse(null);
         if (binary == null) {
-            Assumptions.abort("Prometheus is not installed (no prometheus on the PATH or at " + DEBIAN_BINARY
-                    + "); install it (Debian: apt-get install prometheus) to run this test");
+            Assumptions.abort("Prometheus is not installed (no prometheus on the PATH or in /usr/bin); "
+                    + "install it (Debian: apt-get install prometheus) to run this test");
         }
         try {
             Path directory = Files.createTempDirectory("qf-prometheus");
             Path config = Files.writeString(directory.resolve("prometheus.yml"), config(targets));
-            int port = freePort();
+            int port = LocalTools.freePort();
             Process process = new ProcessBuilder(binary.toString(),
                     "--config.file=" + config,
                     "--storage.tsdb.path=" + directory.resolve("data"),
@@ -80,14 +75,6 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    static Optional<Path> binary() {
-        return Stream.concat(
-                        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                                .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "prometheus")),
-                        Stream.of(DEBIAN_BINARY))
-                .filter(Files::isExecutable).findFirst();
-    }
-
     private static String config(List<String> targets) {
         String quoted = targets.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "));
         return """
@@ -100,12 +87,6 @@ public final class PrometheusServer implements AutoCloseable {
                     static_configs:
                       - targets: [%s]
                 """.formatted(JOB, quoted);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private void awaitReady() {

@@ -1,7 +1,7 @@
 package io.qfserving.service.experiment.web;
 
-import io.qfserving.service.experiment.Experiment;
 import io.qfserving.service.experiment.ExperimentRegistry;
+import io.qfserving.service.experiment.StoredExperiment;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.beans.factory.ObjectProvider;
@@ -10,9 +10,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code /actuator/health} component "experiments": the experiments in force with their variants,
- * and the configured ones that were left out, with why. Always up: a bad experiment must not stop
- * the models from serving.
+ * {@code /actuator/health} component "experiments": the experiments in force with their revision and
+ * variants, and those left out (configured, or changed by any replica, but not routable here), with
+ * why. Always up: a bad experiment must not stop the models from serving.
  */
 @Component("experiments")
 class ConfiguredExperiments implements HealthIndicator {
@@ -28,11 +28,16 @@ class ConfiguredExperiments implements HealthIndicator {
         refused.put(name, reason);
     }
 
+    synchronized void accepted(String name) {
+        refused.remove(name);
+    }
+
     @Override
     public synchronized Health health() {
         Map<String, Object> inForce = new TreeMap<>();
-        for (Experiment experiment : registry.getObject().list()) {
-            inForce.put(experiment.name(), experiment.variants().stream().map(v -> v.name() + " -> " + v.ref()).toList());
+        for (StoredExperiment stored : registry.getObject().list()) {
+            inForce.put(stored.name(), Map.of("revision", stored.revision(),
+                    "variants", stored.experiment().variants().stream().map(v -> v.name() + " -> " + v.ref()).toList()));
         }
         Health.Builder health = Health.up().withDetail("inForce", inForce);
         if (!refused.isEmpty()) {

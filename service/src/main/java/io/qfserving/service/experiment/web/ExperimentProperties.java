@@ -21,7 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *   control: baseline-float
  * </pre>
  *
- * They are validated like admin changes; an invalid one stops the server from starting.
+ * They are validated like admin changes; one that this server cannot route (say, its models are not
+ * in the repository) is logged, reported on the health endpoint and left out, and the models still
+ * serve by their own names.
  */
 @ConfigurationProperties("qf")
 record ExperimentProperties(@DefaultValue Map<String, Spec> experiments) {

@@ -1,0 +1,109 @@
+package io.qfserving.service.experiment;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The experiment state every replica of the server must see alike: the experiments in force, each
+ * with a revision; the predictions awaiting feedback; and the per-variant counters the report reads.
+ * Kept in memory for a single instance, or in Redis so that any number of replicas behind a load
+ * balancer serve one experiment. Every implementation passes the same contract tests.
+ *
+ * <p>Two kinds of calls. The request path's writes ({@link #remember}, {@link #shadowAnswered},
+ * {@link #served}, {@link #shadowCompared}) never throw and never hold their caller longer than the
+ * store's request timeout: a write that fails is handed to the {@link ErrorListener} and dropped,
+ * so classification goes on whatever happens to the store. Every other call throws
+ * {@link StateUnavailableException} when the store cannot answer, so feedback and admin calls can
+ * say so, and changes nothing then.
+ */
+public interface ExperimentStore extends AutoCloseable {
+
+    /** Told of every request-path write that could not be made. */
+    @FunctionalInterface
+    interface ErrorListener {
+        void failed(String operation, Throwable cause);
+    }
+
+    /** What became of one image's feedback. */
+    enum FeedbackOutcome {
+        /** Counted. */
+        COUNTED,
+        /** The image already had feedback; nothing was counted. */
+        ALREADY_LABELLED,
+        /** The prediction expired or was evicted; nothing was counted. */
+        UNKNOWN
+    }
+
+    // Experiments
+
+    /** Every stored experiment, by name. */
+    List<StoredExperiment> experiments();
+
+    Optional<StoredExperiment> experiment(String name);
+
+    /**
+     * Writes the experiment under the next revision of its name and tells every subscriber.
+     *
+     * @param basis the fingerprint of the configuration the experiment was written against, or empty
+     */
+    StoredExperiment save(Experiment experiment, String basis);
+
+    /**
+     * The stored experiment if it was written against the configuration {@code basis}; otherwise (no
+     * stored experiment, or one written against another configuration) saves {@code experiment}, as
+     * {@link #save}, and returns that. Atomic: replicas starting together write it once.
+     */
+    StoredExperiment saveUnlessBasedOn(Experiment experiment, String basis);
+
+    /**
+     * Calls {@code listener} with an experiment's name after any replica saved it (and, for a store
+     * that can miss notifications, whenever it may have missed some: listeners then re-read every experiment).
+     */
+    void subscribe(Consumer<String> listener);
+
+    // Predictions awaiting feedback
+
+    /** Keeps a served request for its feedback until the store's time to live passes (request path). */
+    void remember(String requestId, PendingPrediction prediction);
+
+    /** Adds the shadow's answer to a remembered request, if it is still there (request path). */
+    void shadowAnswered(String requestId, int[] shadowTop1);
+
+    /** @return the request while it awaits feedback; empty when unknown, expired or evicted */
+    Optional<PendingPrediction> prediction(String requestId);
+
+    /**
+     * Counts one image's feedback unless the image already has some: the check and the counts are
+     * one atomic step, so the same feedback sent to two replicas at once counts once.
+     *
+     * @param counters where to count it, or null for a request that no experiment routed (it is
+     *     only marked as labelled)
+     * @param shadowCorrect whether the shadow's answer for the image was right, or null when it has none
+     */
+    FeedbackOutcome recordFeedback(String requestId, int image, CounterKey counters, boolean correct, Boolean shadowCorrect);
+
+    // Counters
+
+    /** A request that the experiment routed was answered (request path). */
+    void served(CounterKey counters, Duration latency);
+
+    /** A mirrored request's shadow answered, agreeing with the primary's top-1 or not (request path). */
+    void shadowCompared(CounterKey counters, boolean agreed);
+
+    /** Counters per variant of one revision of an experiment (variants that saw nothing are absent). */
+    Map<String, VariantCounters> counters(String experiment, long revision);
+
+    // The store itself
+
+    /** Checks that the store answers, within its timeout. */
+    void ping();
+
+    /** The store's kind and address, for the health endpoint (no credentials). */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,317 @@
+package io.qfserving.service.state;
+
+import io.qfserving.service.experiment.CounterKey;
+import io.qfserving.service.experiment.Experiment;
+import io.qfserving.service.experiment.ExperimentStore;
+import io.qfserving.service.experiment.PendingPrediction;
+import io.qfserving.service.experiment.StateUnavailableException;
+import io.qfserving.service.experiment.StoredExperiment;
+import io.qfserving.service.experiment.VariantCounters;
+import io.qfserving.service.experiment.VariantTally;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The experiment state in Redis, shared by every replica pointed at it. Every key starts with
+ * {@code {prefix}:} (a hash tag, so the multi-key scripts below also run on a Redis Cluster).
+ *
+ * <ul>
+ *   <li>{@code {p}:experiment:<name>}: a hash of {@code revision} (incremented on every write),
+ *       {@code basis} and {@code definition} (JSON); {@code {p}:experiments}: the set of names. A save
+ *       is one script that also publishes the name on {@code <p>:experiment-changes}.</li>
+ *   <li>{@code {p}:prediction:<request id>}: a hash of what served it, its top-1 classes, the shadow's
+ *       once it answers, and a {@code labelled:<image>} field per image with feedback; it expires
+ *       after {@code qf.feedback.ttl}. Feedback sets its field with HSETNX and counts in one script,
+ *       so the same feedback sent to two replicas counts once.</li>
+ *   <li>{@code {p}:counters:<experiment>:<revision>}: a hash of {@code <count>|<variant>} fields
+ *       ({@link VariantTally}), incremented with HINCRBY.</li>
+ * </ul>
+ *
+ * Request-path writes go out without waiting (counters) or wait at most {@code qf.state.request-timeout}
+ * (the prediction, so feedback finds it on any replica once the answer is out); the Lettuce client
+ * fails commands at once while disconnected instead of queueing them ({@link StateConfiguration}).
+ */
+final class RedisExperimentStore implements ExperimentStore {
+
+    private static final RedisScript<Long> SAVE = RedisScript.of("""
+            if ARGV[4] == '1' and redis.call('HGET', KEYS[1], 'basis') == ARGV[3] then
+              return 0
+            end
+            local revision = redis.call('HINCRBY', KEYS[1], 'revision', 1)
+            redis.call('HSET', KEYS[1], 'basis', ARGV[3], 'definition', ARGV[2])
+            redis.call('SADD', KEYS[2], ARGV[1])
+            redis.call('PUBLISH', ARGV[5], ARGV[1])
+            return revision
+            """, Long.class);
+    private static final RedisScript<Long> REMEMBER = RedisScript.of("""
+            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """, Long.class);
+    private static final RedisScript<Long> SET_IF_PRESENT = RedisScript.of("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """, Long.class);
+    private static final RedisScript<Long> FEEDBACK = RedisScript.of("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return -1
+            end
+            if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 0 then
+              return 0
+            end
+            for i = 2, #ARGV do
+              redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
+            end
+            return 1
+            """, Long.class);
+    private static final RedisScript<Long> INCREMENT = RedisScript.of("""
+            for i = 1, #ARGV do
+              redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
+            end
+            return #ARGV
+            """, Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final RedisMessageListenerContainer listeners;
+    private final JsonMapper json;
+    private final ErrorListener errors;
+    private final StateProperties properties;
+    private final Duration predictionTtl;
+    private final String address;
+    private final String keys;
+    private final String changes;
+
+    /**
+     * @param listeners the container that delivers the change channel's messages (started by its owner)
+     * @param address where the Redis is, for the health endpoint (no credentials)
+     */
+    RedisExperimentStore(ReactiveStringRedisTemplate redis, RedisMessageListenerContainer listeners, JsonMapper json,
+                         ErrorListener errors, StateProperties properties, Duration predictionTtl, String address) {
+        this.redis = redis;
+        this.listeners = listeners;
+        this.json = json;
+        this.errors = errors;
+        this.properties = properties;
+        this.predictionTtl = predictionTtl;
+        this.address = address;
+        this.keys = "{" + properties.keyPrefix() + "}:";
+        this.changes = properties.keyPrefix() + ":experiment-changes";
+    }
+
+    // Experiments
+
+    @Override
+    public List<StoredExperiment> experiments() {
+        List<StoredExperiment> stored = new ArrayList<>();
+        for (String name : await("list experiments", redis.opsForSet().members(keys + "experiments").collectList())) {
+            experiment(name).ifPresent(stored::add);
+        }
+        stored.sort(Comparator.comparing(StoredExperiment::name));
+        return stored;
+    }
+
+    @Override
+    public Optional<StoredExperiment> experiment(String name) {
+        Map<String, String> hash = await("read experiment", redis.<String, String>opsForHash().entries(experimentKey(name))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue));
+        if (!hash.containsKey("definition")) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredExperiment(json.readValue(hash.get("definition"), Experiment.class),
+                Long.parseLong(hash.get("revision")), hash.get("basis")));
+    }
+
+    @Override
+    public StoredExperiment save(Experiment experiment, String basis) {
+        return write(experiment, basis, false);
+    }
+
+    @Override
+    public StoredExperiment saveUnlessBasedOn(Experiment experiment, String basis) {
+        return write(experiment, basis, true);
+    }
+
+    private StoredExperiment write(Experiment experiment, String basis, boolean unlessBasedOn) {
+        long revision = await("save experiment", redis.execute(SAVE, List.of(experimentKey(experiment.name()), keys + "experiments"),
+                List.of(experiment.name(), json.writeValueAsString(experiment), basis, unlessBasedOn ? "1" : "0", changes)).next());
+        if (revision == 0) {
+            return experiment(experiment.name()).orElseThrow(() -> new StateUnavailableException("save experiment",
+                    new IllegalStateException("experiment " + experiment.name() + " vanished while it was saved")));
+        }
+        return new StoredExperiment(experiment, revision, basis);
+    }
+
+    @Override
+    public void subscribe(Consumer<String> listener) {
+        listeners.addMessageListener((message, pattern) -> listener.accept(new String(message.getBody(), StandardCharsets.UTF_8)),
+                new ChannelTopic(changes));
+    }
+
+    private String experimentKey(String name) {
+        return keys + "experiment:" + name;
+    }
+
+    // Predictions
+
+    @Override
+    public void remember(String requestId, PendingPrediction prediction) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(predictionTtl.toMillis()),
+                "model", prediction.servedBy().model(), "version", prediction.servedBy().version(),
+                "variant", prediction.servedBy().variant(), "precision", prediction.servedBy().precision(),
+                "engine", prediction.servedBy().engine(), "transport", prediction.transport(), "top1", join(prediction.top1())));
+        if (prediction.counters() != null) {
+            args.addAll(List.of("experiment", prediction.counters().experiment(),
+                    "revision", Long.toString(prediction.counters().revision()), "arm", prediction.counters().variant()));
+        }
+        if (prediction.shadowTop1() != null) {
+            args.addAll(List.of("shadow", join(prediction.shadowTop1())));
+        }
+        // Waited for, briefly: feedback may reach another replica as soon as the answer is out.
+        var written = redis.execute(REMEMBER, List.of(predictionKey(requestId)), args).then().toFuture();
+        try {
+            written.get(properties.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            errors.failed("remember", e.getCause());
+        } catch (TimeoutException e) {
+            errors.failed("remember", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            errors.failed("remember", e);
+        }
+    }
+
+    @Override
+    public void shadowAnswered(String requestId, int[] shadowTop1) {
+        fireAndForget("shadow answer", redis.execute(SET_IF_PRESENT, List.of(predictionKey(requestId)), List.of("shadow", join(shadowTop1))).then());
+    }
+
+    @Override
+    public Optional<PendingPrediction> prediction(String requestId) {
+        Map<String, String> hash = await("read prediction", redis.<String, String>opsForHash().entries(predictionKey(requestId))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue));
+        if (!hash.containsKey("top1")) {
+            return Optional.empty();
+        }
+        CounterKey counters = hash.containsKey("experiment")
+                ? new CounterKey(hash.get("experiment"), Long.parseLong(hash.get("revision")), hash.get("arm")) : null;
+        return Optional.of(new PendingPrediction(
+                new PendingPrediction.ServedBy(hash.get("model"), hash.get("version"), hash.get("variant"), hash.get("precision"), hash.get("engine")),
+                hash.get("transport"), counters, split(hash.get("top1")), hash.containsKey("shadow") ? split(hash.get("shadow")) : null));
+    }
+
+    @Override
+    public FeedbackOutcome recordFeedback(String requestId, int image, CounterKey counters, boolean correct, Boolean shadowCorrect) {
+        String prediction = predictionKey(requestId);
+        List<String> args = new ArrayList<>();
+        args.add("labelled:" + image);
+        if (counters != null) {
+            VariantTally.feedback(correct, shadowCorrect).forEach(name -> args.add(name + '|' + counters.variant()));
+        }
+        long outcome = await("record feedback", redis.execute(FEEDBACK,
+                List.of(prediction, counters != null ? countersKey(counters.experiment(), counters.revision()) : prediction), args).next());
+        return outcome == 1 ? FeedbackOutcome.COUNTED : outcome == 0 ? FeedbackOutcome.ALREADY_LABELLED : FeedbackOutcome.UNKNOWN;
+    }
+
+    private String predictionKey(String requestId) {
+        return keys + "prediction:" + requestId;
+    }
+
+    // Counters
+
+    @Override
+    public void served(CounterKey counters, Duration latency) {
+        increment("served", counters, VariantTally.served(latency));
+    }
+
+    @Override
+    public void shadowCompared(CounterKey counters, boolean agreed) {
+        increment("shadow comparison", counters, VariantTally.shadowCompared(agreed));
+    }
+
+    private void increment(String operation, CounterKey counters, List<String> names) {
+        List<String> fields = names.stream().map(name -> name + '|' + counters.variant()).toList();
+        fireAndForget(operation, redis.execute(INCREMENT, List.of(countersKey(counters.experiment(), counters.revision())), fields).then());
+    }
+
+    @Override
+    public Map<String, VariantCounters> counters(String experiment, long revision) {
+        Map<String, String> hash = await("read counters", redis.<String, String>opsForHash().entries(countersKey(experiment, revision))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue));
+        Map<String, Map<String, Long>> byVariant = new LinkedHashMap<>();
+        hash.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(field -> {
+            int bar = field.getKey().indexOf('|');
+            byVariant.computeIfAbsent(field.getKey().substring(bar + 1), v -> new HashMap<>())
+                    .put(field.getKey().substring(0, bar), Long.parseLong(field.getValue()));
+        });
+        Map<String, VariantCounters> counters = new LinkedHashMap<>();
+        byVariant.forEach((variant, counts) -> counters.put(variant, VariantTally.counters(counts)));
+        return counters;
+    }
+
+    private String countersKey(String experiment, long revision) {
+        return keys + "counters:" + experiment + ":" + revision;
+    }
+
+    // The store itself
+
+    @Override
+    public void ping() {
+        await("ping", redis.execute(connection -> connection.ping()).next());
+    }
+
+    @Override
+    public String describe() {
+        return "redis " + address + ", key prefix " + properties.keyPrefix();
+    }
+
+    @Override
+    public void close() {
+        // The connection and the listener container belong to Spring, which closes them.
+    }
+
+    private <T> T await(String operation, Mono<T> call) {
+        try {
+            T result = call.block(properties.timeout());
+            if (result == null) {
+                throw new IllegalStateException("no answer");
+            }
+            return result;
+        } catch (RuntimeException e) {
+            throw new StateUnavailableException(operation, e);
+        }
+    }
+
+    private void fireAndForget(String operation, Mono<Void> call) {
+        call.subscribe(null, failure -> errors.failed(operation, failure));
+    }
+
+    private static String join(int[] values) {
+        return Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+
+    private static int[] split(String values) {
+        return Arrays.stream(values.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+}

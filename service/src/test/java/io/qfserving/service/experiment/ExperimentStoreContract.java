@@ -1,0 +1,250 @@
+package io.qfserving.service.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.qfserving.service.experiment.ExperimentStore.FeedbackOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ExperimentStore} must do, run against each implementation. {@link #peer()} is a
+ * second handle on the same state, as another replica would hold it. Request-path writes may land
+ * a moment after they return, so the tests wait for what they then assert.
+ */
+public abstract class ExperimentStoreContract {
+
+    /** The time to live of predictions in the stores under test. */
+    protected static final Duration TTL = Duration.ofMillis(600);
+
+    private static final PendingPrediction.ServedBy SERVED_BY =
+            new PendingPrediction.ServedBy("qf-mobilenet-v2-int8", "1", "qf", "int8", "onnxruntime");
+    private static final CounterKey QF_INT8 = new CounterKey("mobilenet-v2", 1, "qf-int8");
+
+    protected ExperimentStore store;
+
+    /** A new, empty store whose predictions live for {@link #TTL}. */
+    protected abstract ExperimentStore createStore();
+
+    /** Another handle on the state of {@link #store}, as a second replica holds it. */
+    protected abstract ExperimentStore peer();
+
+    /** Lets {@code duration} pass for the store's expiry. */
+    protected abstract void elapse(Duration duration);
+
+    @BeforeEach
+    void createTheStore() {
+        store = createStore();
+    }
+
+    @AfterEach
+    void closeTheStore() {
+        store.close();
+    }
+
+    // Experiments
+
+    @Test
+    void everySaveOfANameGetsTheNextRevisionWhicheverReplicaWroteIt() {
+        assertThat(store.save(Fixtures.fourArms(100, 0, 0, 0), "").revision()).isEqualTo(1);
+        assertThat(peer().save(Fixtures.fourArms(0, 100, 0, 0), "").revision()).isEqualTo(2);
+        assertThat(store.save(Fixtures.experiment(Fixtures.fourArms(1, 1, 1, 1).variants()), "b").revision()).isEqualTo(3);
+        Experiment other = new Experiment("mobilenet-v1", Fixtures.fourArms(1, 0, 0, 0).variants(), null, false, null);
+        assertThat(store.save(other, "").revision()).isEqualTo(1);
+
+        assertThat(peer().experiment("mobilenet-v2")).contains(
+                new StoredExperiment(Fixtures.experiment(Fixtures.fourArms(1, 1, 1, 1).variants()), 3, "b"));
+        assertThat(peer().experiments()).extracting(StoredExperiment::name).containsExactly("mobilenet-v1", "mobilenet-v2");
+        assertThat(store.experiment("resnet")).isEmpty();
+    }
+
+    @Test
+    void anExperimentComesBackWithEveryField() {
+        Experiment full = new Experiment("mobilenet-v2", List.of(
+                new Variant("baseline-float", "mobilenet-v2", null, 12.5),
+                new Variant("qf-int8", "qf-mobilenet-v2-int8", "1", 87.5)),
+                new Shadow("qf-mobilenet-v2@1", 33.3), true, "qf-int8");
+
+        store.save(full, "basis");
+
+        assertThat(peer().experiment("mobilenet-v2").orElseThrow().experiment()).isEqualTo(full);
+    }
+
+    @Test
+    void aConfigurationReplacesChangesMadeAgainstAnotherButNotAgainstItself() {
+        Experiment configured = Fixtures.fourArms(25, 25, 25, 25);
+        Experiment changedAtRunTime = Fixtures.fourArms(0, 0, 0, 100);
+        String basis = ExperimentFingerprint.of(configured);
+        store.saveUnlessBasedOn(configured, basis);
+        store.save(changedAtRunTime, basis);
+
+        StoredExperiment restarted = peer().saveUnlessBasedOn(configured, basis);
+        assertThat(restarted).isEqualTo(new StoredExperiment(changedAtRunTime, 2, basis));
+
+        Experiment upgraded = Fixtures.fourArms(50, 0, 0, 50);
+        StoredExperiment rolledOut = peer().saveUnlessBasedOn(upgraded, ExperimentFingerprint.of(upgraded));
+        assertThat(rolledOut).isEqualTo(new StoredExperiment(upgraded, 3, ExperimentFingerprint.of(upgraded)));
+        assertThat(store.experiment("mobilenet-v2")).contains(rolledOut);
+    }
+
+    @Test
+    void replicasStartingTogetherWriteANewConfigurationOnce() throws Exception {
+        Experiment upgraded = Fixtures.fourArms(50, 0, 0, 50);
+        store.save(Fixtures.fourArms(100, 0, 0, 0), "older");
+        List<Callable<StoredExperiment>> replicas = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ExperimentStore replica = i % 2 == 0 ? store : peer();
+            replicas.add(() -> replica.saveUnlessBasedOn(upgraded, ExperimentFingerprint.of(upgraded)));
+        }
+
+        Set<Long> revisions = new HashSet<>();
+        for (Future<StoredExperiment> started : runTogether(replicas)) {
+            revisions.add(started.get().revision());
+        }
+
+        assertThat(revisions).containsExactly(2L);
+    }
+
+    @Test
+    void subscribersHearOfSavesFromEveryReplica() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        store.subscribe(heard::add);
+        awaitSubscribed();
+
+        peer().save(Fixtures.fourArms(1, 0, 0, 0), "");
+        store.save(new Experiment("mobilenet-v1", Fixtures.fourArms(1, 0, 0, 0).variants(), null, false, null), "");
+
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(heard).containsExactlyInAnyOrder("mobilenet-v2", "mobilenet-v1"));
+    }
+
+    /** Gives a store whose notifications travel over a network the time to subscribe. */
+    protected void awaitSubscribed() {
+    }
+
+    // Predictions
+
+    @Test
+    void aRememberedPredictionIsFoundByEveryReplicaWithItsShadowAnswer() {
+        PendingPrediction served = new PendingPrediction(SERVED_BY, "grpc", QF_INT8, new int[] {3, 7}, null);
+        store.remember("request-1", served);
+
+        assertThat(peer().prediction("request-1")).contains(served);
+        store.shadowAnswered("request-1", new int[] {3, 5});
+        await().untilAsserted(() -> assertThat(peer().prediction("request-1")).contains(served.withShadow(new int[] {3, 5})));
+        assertThat(store.prediction("never-served")).isEmpty();
+    }
+
+    @Test
+    void aDirectRequestIsRememberedWithoutCounters() {
+        PendingPrediction direct = new PendingPrediction(SERVED_BY, "http", null, new int[] {1}, null);
+        store.remember("direct", direct);
+
+        assertThat(peer().prediction("direct")).contains(direct);
+        assertThat(peer().recordFeedback("direct", 0, null, true, null)).isEqualTo(FeedbackOutcome.COUNTED);
+        assertThat(store.recordFeedback("direct", 0, null, true, null)).isEqualTo(FeedbackOutcome.ALREADY_LABELLED);
+    }
+
+    @Test
+    void aShadowAnswerForAForgottenRequestCreatesNothing() {
+        store.shadowAnswered("never-served", new int[] {1});
+
+        assertThat(peer().prediction("never-served")).isEmpty();
+        assertThat(store.recordFeedback("never-served", 0, QF_INT8, true, null)).isEqualTo(FeedbackOutcome.UNKNOWN);
+    }
+
+    @Test
+    void predictionsExpireAfterTheirTimeToLive() {
+        store.remember("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}, null));
+        assertThat(store.prediction("request-1")).isPresent();
+
+        elapse(TTL.multipliedBy(2));
+
+        assertThat(store.prediction("request-1")).isEmpty();
+        assertThat(peer().recordFeedback("request-1", 0, QF_INT8, true, null)).isEqualTo(FeedbackOutcome.UNKNOWN);
+        assertThat(store.counters("mobilenet-v2", 1)).isEmpty();
+    }
+
+    // Feedback and counters
+
+    @Test
+    void eachImageCountsItsFeedbackOnceWithThePairedOutcomeWhenTheShadowAnswered() {
+        store.remember("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3, 7, 9}, new int[] {3, 2, 9}));
+
+        assertThat(store.recordFeedback("request-1", 0, QF_INT8, true, true)).isEqualTo(FeedbackOutcome.COUNTED);
+        assertThat(peer().recordFeedback("request-1", 0, QF_INT8, true, true)).isEqualTo(FeedbackOutcome.ALREADY_LABELLED);
+        assertThat(peer().recordFeedback("request-1", 1, QF_INT8, false, true)).isEqualTo(FeedbackOutcome.COUNTED);
+        assertThat(store.recordFeedback("request-1", 2, QF_INT8, false, null)).isEqualTo(FeedbackOutcome.COUNTED);
+
+        VariantCounters counters = peer().counters("mobilenet-v2", 1).get("qf-int8");
+        assertThat(counters.correct()).isEqualTo(1);
+        assertThat(counters.incorrect()).isEqualTo(2);
+        assertThat(counters.paired()).isEqualTo(new VariantCounters.PairedOutcomes(1, 0, 1, 0));
+    }
+
+    @Test
+    void theSameFeedbackSentToManyReplicasAtOnceCountsOnce() throws Exception {
+        store.remember("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}, null));
+        List<Callable<FeedbackOutcome>> senders = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            ExperimentStore replica = i % 2 == 0 ? store : peer();
+            senders.add(() -> replica.recordFeedback("request-1", 0, QF_INT8, true, null));
+        }
+
+        List<FeedbackOutcome> outcomes = new ArrayList<>();
+        for (Future<FeedbackOutcome> sent : runTogether(senders)) {
+            outcomes.add(sent.get());
+        }
+
+        assertThat(outcomes).containsOnlyOnce(FeedbackOutcome.COUNTED).hasSize(16);
+        assertThat(store.counters("mobilenet-v2", 1).get("qf-int8").correct()).isEqualTo(1);
+    }
+
+    @Test
+    void countersAddUpWhatEveryReplicaCountedPerVariantAndRevision() {
+        for (int i = 1; i <= 100; i++) {
+            (i % 2 == 0 ? store : peer()).served(QF_INT8, Duration.ofMillis(i));
+        }
+        store.served(new CounterKey("mobilenet-v2", 1, "baseline-float"), Duration.ofMillis(40));
+        store.served(new CounterKey("mobilenet-v2", 2, "qf-int8"), Duration.ofMillis(40));
+        peer().shadowCompared(QF_INT8, true);
+        store.shadowCompared(QF_INT8, true);
+        store.shadowCompared(QF_INT8, false);
+
+        await().untilAsserted(() -> assertThat(store.counters("mobilenet-v2", 1).get("qf-int8"))
+                .extracting(VariantCounters::requests, VariantCounters::shadowAgreements, VariantCounters::shadowComparisons)
+                .containsExactly(100L, 2L, 3L));
+        Map<String, VariantCounters> revisionOne = peer().counters("mobilenet-v2", 1);
+        assertThat(revisionOne).containsOnlyKeys("qf-int8", "baseline-float");
+        assertThat(revisionOne.get("qf-int8").p50Millis()).isCloseTo(50, within(50 * 0.02));
+        assertThat(revisionOne.get("qf-int8").p95Millis()).isCloseTo(95, within(95 * 0.02));
+        assertThat(revisionOne.get("baseline-float").requests()).isEqualTo(1);
+        assertThat(peer().counters("mobilenet-v2", 2).get("qf-int8").requests()).isEqualTo(1);
+        assertThat(peer().counters("mobilenet-v2", 3)).isEmpty();
+    }
+
+    @Test
+    void theStoreAnswersAndSaysWhatItIs() {
+        store.ping();
+
+        assertThat(store.describe()).isNotBlank();
+    }
+
+    private static <T> List<Future<T>> runTogether(List<Callable<T>> calls) throws InterruptedException {
+        try (ExecutorService threads = Executors.newFixedThreadPool(calls.size())) {
+            return threads.invokeAll(calls);
+        }
+    }
+}

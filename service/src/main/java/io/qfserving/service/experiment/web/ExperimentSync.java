@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -33,7 +35,7 @@ import org.springframework.stereotype.Component;
  * last knew (at first, its own configuration) and keeps trying.
  */
 @Component
-class ExperimentSync implements SmartLifecycle {
+class ExperimentSync implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ExperimentSync.class);
 
@@ -45,7 +47,7 @@ class ExperimentSync implements SmartLifecycle {
     /** Applies changes one at a time, off the store's notification thread. */
     private final ScheduledExecutorService worker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("experiment-sync").daemon().factory());
-    private volatile boolean running;
+    private ScheduledFuture<?> resyncing;
     private volatile boolean reconciled;
 
     ExperimentSync(ExperimentRegistry registry, ExperimentStore store, ExperimentProperties properties,
@@ -118,20 +120,25 @@ class ExperimentSync implements SmartLifecycle {
         }
     }
 
+    /** Resyncs while the context runs; a stopped context (a paused test context, say) may start again. */
     @Override
-    public void start() {
-        worker.scheduleWithFixedDelay(this::resync, resyncMillis, resyncMillis, TimeUnit.MILLISECONDS);
-        running = true;
+    public synchronized void start() {
+        resyncing = worker.scheduleWithFixedDelay(this::resync, resyncMillis, resyncMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
+        resyncing.cancel(false);
+        resyncing = null;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return resyncing != null;
+    }
+
+    @Override
+    public void destroy() {
         worker.shutdownNow();
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -168,6 +168,26 @@ class ExperimentApiTests {
     }
 
     @Test
+    void aResetPutsTheConfiguredExperimentBackAsANewRevision() {
+        String admin = "Bearer " + EmbeddedModelsTest.ADMIN_TOKEN;
+        JsonNode configured = http.get("/v1/experiments/mobilenet-v2").json();
+        long revision = http.get("/v1/experiments/mobilenet-v2/report").json().get("revision").asLong();
+        assertThat(http.put("/admin/experiments/mobilenet-v2", """
+                {"variants": [{"name": "qf-int8", "model": "qf-mobilenet-v2-int8", "weight": 1}]}""".getBytes(StandardCharsets.UTF_8),
+                "Authorization", admin).status()).isEqualTo(200);
+        assertThat(http.get("/v1/experiments/mobilenet-v2").json()).isNotEqualTo(configured);
+
+        assertThat(http.post("/admin/experiments/mobilenet-v2/reset", null, new byte[0]).status()).isEqualTo(401);
+        Http.Response reset = http.post("/admin/experiments/mobilenet-v2/reset", null, new byte[0], "Authorization", admin);
+
+        assertThat(reset.status()).as(reset.text()).isEqualTo(200);
+        assertThat(http.get("/v1/experiments/mobilenet-v2").json()).isEqualTo(configured);
+        assertThat(http.get("/v1/experiments/mobilenet-v2/report").json().get("revision").asLong()).isEqualTo(revision + 2);
+        assertThat(http.post("/admin/experiments/canary-never-configured/reset", null, new byte[0], "Authorization", admin).status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void theReportComparesVariantsAndSaysWhatItFound() {
         for (int i = 0; i < 8; i++) {
             classify("X-Client-Id", "report-" + i);

@@ -65,11 +65,9 @@ class ClassifyService {
                 .map(row -> Prediction.topK(row.probabilities(), result.model().manifest().labels(), k))
                 .toList();
         String requestId = UUID.randomUUID().toString();
-        if (route != null) {
-            store.served(route.counters(), result.timing().total());
-        }
-        store.remember(requestId, new PendingPrediction(ModelTags.servedBy(result.model()), call.transport().label(),
-                route != null ? route.counters() : null, result.top1().stream().mapToInt(Integer::intValue).toArray(), null));
+        store.served(requestId, new PendingPrediction(ModelTags.servedBy(result.model()), call.transport().label(),
+                route != null ? route.counters() : null, result.top1().stream().mapToInt(Integer::intValue).toArray(), null),
+                result.timing().total());
         if (route != null && route.mirrored()) {
             shadow.mirror(requestId, route, call.images(), result);
         }

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  * Kept in memory for a single instance, or in Redis so that any number of replicas behind a load
  * balancer serve one experiment. Every implementation passes the same contract tests.
  *
- * <p>Two kinds of calls. The request path's writes ({@link #remember}, {@link #shadowAnswered},
- * {@link #served}, {@link #shadowCompared}) never throw and never hold their caller longer than the
+ * <p>Two kinds of calls. The request path's writes ({@link #served}, {@link #shadowAnswered},
+ * {@link #shadowCompared}) never throw and never hold their caller longer than the
  * store's request timeout: a write that fails is handed to the {@link ErrorListener} and dropped,
  * so classification goes on whatever happens to the store. Every other call throws
  * {@link StateUnavailableException} when the store cannot answer, so feedback and admin calls can
@@ -66,8 +66,11 @@ public interface ExperimentStore extends AutoCloseable {
 
     // Predictions awaiting feedback
 
-    /** Keeps a served request for its feedback until the store's time to live passes (request path). */
-    void remember(String requestId, PendingPrediction prediction);
+    /**
+     * A request was answered: counts it for the experiment variant that served it, if one did, and
+     * keeps it for its feedback until the store's time to live passes (request path; one write).
+     */
+    void served(String requestId, PendingPrediction prediction, Duration latency);
 
     /** Adds the shadow's answer to a remembered request, if it is still there (request path). */
     void shadowAnswered(String requestId, int[] shadowTop1);
@@ -86,9 +89,6 @@ public interface ExperimentStore extends AutoCloseable {
     FeedbackOutcome recordFeedback(String requestId, int image, CounterKey counters, boolean correct, Boolean shadowCorrect);
 
     // Counters
-
-    /** A request that the experiment routed was answered (request path). */
-    void served(CounterKey counters, Duration latency);
 
     /** A mirrored request's shadow answered, agreeing with the primary's top-1 or not (request path). */
     void shadowCompared(CounterKey counters, boolean agreed);

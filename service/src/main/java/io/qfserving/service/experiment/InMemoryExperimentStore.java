@@ -86,7 +86,10 @@ public final class InMemoryExperimentStore implements ExperimentStore {
     }
 
     @Override
-    public void remember(String requestId, PendingPrediction prediction) {
+    public void served(String requestId, PendingPrediction prediction, Duration latency) {
+        if (prediction.counters() != null) {
+            increment(prediction.counters(), VariantTally.served(latency));
+        }
         predictions.put(requestId, new Pending(prediction, new BitSet()));
     }
 
@@ -116,11 +119,6 @@ public final class InMemoryExperimentStore implements ExperimentStore {
             increment(key, VariantTally.feedback(correct, shadowCorrect));
         }
         return FeedbackOutcome.COUNTED;
-    }
-
-    @Override
-    public void served(CounterKey key, Duration latency) {
-        increment(key, VariantTally.served(latency));
     }
 
     @Override

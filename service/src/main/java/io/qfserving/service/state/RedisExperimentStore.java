@@ -46,8 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       ({@link VariantTally}), incremented with HINCRBY.</li>
  * </ul>
  *
- * Request-path writes go out without waiting (counters) or wait at most {@code qf.state.request-timeout}
- * (the prediction, so feedback finds it on any replica once the answer is out); the Lettuce client
+ * A served request is one script (its counts and its prediction), waited for at most
+ * {@code qf.state.request-timeout} so that feedback finds it on any replica once the answer is out;
+ * the shadow's writes do not wait. The Lettuce client
  * fails commands at once while disconnected instead of queueing them ({@link StateConfiguration}).
  */
 final class RedisExperimentStore implements ExperimentStore {
@@ -62,8 +63,13 @@ final class RedisExperimentStore implements ExperimentStore {
             redis.call('PUBLISH', ARGV[5], ARGV[1])
             return revision
             """, Long.class);
-    private static final RedisScript<Long> REMEMBER = RedisScript.of("""
-            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+    /** Counts a served request (ARGV[3..2+n]) and keeps it for feedback (the field-value pairs after them). */
+    private static final RedisScript<Long> SERVED = RedisScript.of("""
+            local counts = tonumber(ARGV[2])
+            for i = 3, 2 + counts do
+              redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
+            end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 3 + counts))
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
             """, Long.class);
@@ -176,29 +182,32 @@ final class RedisExperimentStore implements ExperimentStore {
     // Predictions
 
     @Override
-    public void remember(String requestId, PendingPrediction prediction) {
-        List<String> args = new ArrayList<>(List.of(Long.toString(predictionTtl.toMillis()),
-                "model", prediction.servedBy().model(), "version", prediction.servedBy().version(),
+    public void served(String requestId, PendingPrediction prediction, Duration latency) {
+        CounterKey counters = prediction.counters();
+        List<String> counts = counters == null ? List.of() : fields(counters, VariantTally.served(latency));
+        List<String> args = new ArrayList<>(List.of(Long.toString(predictionTtl.toMillis()), Integer.toString(counts.size())));
+        args.addAll(counts);
+        args.addAll(List.of("model", prediction.servedBy().model(), "version", prediction.servedBy().version(),
                 "variant", prediction.servedBy().variant(), "precision", prediction.servedBy().precision(),
                 "engine", prediction.servedBy().engine(), "transport", prediction.transport(), "top1", join(prediction.top1())));
-        if (prediction.counters() != null) {
-            args.addAll(List.of("experiment", prediction.counters().experiment(),
-                    "revision", Long.toString(prediction.counters().revision()), "arm", prediction.counters().variant()));
+        if (counters != null) {
+            args.addAll(List.of("experiment", counters.experiment(), "revision", Long.toString(counters.revision()), "arm", counters.variant()));
         }
         if (prediction.shadowTop1() != null) {
             args.addAll(List.of("shadow", join(prediction.shadowTop1())));
         }
+        String key = predictionKey(requestId);
         // Waited for, briefly: feedback may reach another replica as soon as the answer is out.
-        var written = redis.execute(REMEMBER, List.of(predictionKey(requestId)), args).then().toFuture();
+        var written = redis.execute(SERVED, List.of(key, counters == null ? key : countersKey(counters)), args).then().toFuture();
         try {
             written.get(properties.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            errors.failed("remember", e.getCause());
+            errors.failed("served", e.getCause());
         } catch (TimeoutException e) {
-            errors.failed("remember", e);
+            errors.failed("served", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            errors.failed("remember", e);
+            errors.failed("served", e);
         }
     }
 
@@ -227,10 +236,10 @@ final class RedisExperimentStore implements ExperimentStore {
         List<String> args = new ArrayList<>();
         args.add("labelled:" + image);
         if (counters != null) {
-            VariantTally.feedback(correct, shadowCorrect).forEach(name -> args.add(name + '|' + counters.variant()));
+            args.addAll(fields(counters, VariantTally.feedback(correct, shadowCorrect)));
         }
         long outcome = await("record feedback", redis.execute(FEEDBACK,
-                List.of(prediction, counters != null ? countersKey(counters.experiment(), counters.revision()) : prediction), args).next());
+                List.of(prediction, counters != null ? countersKey(counters) : prediction), args).next());
         return outcome == 1 ? FeedbackOutcome.COUNTED : outcome == 0 ? FeedbackOutcome.ALREADY_LABELLED : FeedbackOutcome.UNKNOWN;
     }
 
@@ -241,18 +250,14 @@ final class RedisExperimentStore implements ExperimentStore {
     // Counters
 
     @Override
-    public void served(CounterKey counters, Duration latency) {
-        increment("served", counters, VariantTally.served(latency));
-    }
-
-    @Override
     public void shadowCompared(CounterKey counters, boolean agreed) {
-        increment("shadow comparison", counters, VariantTally.shadowCompared(agreed));
+        fireAndForget("shadow comparison", redis.execute(INCREMENT, List.of(countersKey(counters)),
+                fields(counters, VariantTally.shadowCompared(agreed))).then());
     }
 
-    private void increment(String operation, CounterKey counters, List<String> names) {
-        List<String> fields = names.stream().map(name -> name + '|' + counters.variant()).toList();
-        fireAndForget(operation, redis.execute(INCREMENT, List.of(countersKey(counters.experiment(), counters.revision())), fields).then());
+    /** A variant's counts as hash fields: {@code <count>|<variant>}. */
+    private static List<String> fields(CounterKey counters, List<String> names) {
+        return names.stream().map(name -> name + '|' + counters.variant()).toList();
     }
 
     @Override
@@ -272,6 +277,10 @@ final class RedisExperimentStore implements ExperimentStore {
 
     private String countersKey(String experiment, long revision) {
         return keys + "counters:" + experiment + ":" + revision;
+    }
+
+    private String countersKey(CounterKey counters) {
+        return countersKey(counters.experiment(), counters.revision());
     }
 
     // The store itself

@@ -138,7 +138,7 @@ class ReplicasTests {
             load.get();
         }
         assertThat(failures).as("classify calls that failed").isEmpty();
-        assertThat(server.get("/actuator/prometheus").text()).containsPattern("qf_state_errors_total\\{[^}]*operation=\"remember\"[^}]*} [1-9]");
+        assertThat(server.get("/actuator/prometheus").text()).containsPattern("qf_state_errors_total\\{[^}]*operation=\"served\"[^}]*} [1-9]");
     }
 
     private static Http.Response feedback(Http server, Http.Response classified) {

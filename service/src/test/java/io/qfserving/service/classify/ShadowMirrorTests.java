@@ -87,7 +87,7 @@ class ShadowMirrorTests {
     void theShadowsAnswerIsKeptWithThePredictionForPairedFeedback() {
         PendingPrediction primary = new PendingPrediction(new PendingPrediction.ServedBy("primary", "1", "qf", "float32", "tensorflow"),
                 "http", route.counters(), new int[] {1}, null);
-        store.remember("request", primary);
+        store.served("request", primary, Duration.ofMillis(5));
         Inference shadow = inference("shadow", 2);
         given(inference.classifyAgain(any(), any(), any(), any(), any())).willReturn(shadow);
 

@@ -33,6 +33,7 @@ public abstract class ExperimentStoreContract {
     private static final PendingPrediction.ServedBy SERVED_BY =
             new PendingPrediction.ServedBy("qf-mobilenet-v2-int8", "1", "qf", "int8", "onnxruntime");
     private static final CounterKey QF_INT8 = new CounterKey("mobilenet-v2", 1, "qf-int8");
+    private static final Duration LATENCY = Duration.ofMillis(5);
 
     protected ExperimentStore store;
 
@@ -139,7 +140,7 @@ public abstract class ExperimentStoreContract {
     @Test
     void aRememberedPredictionIsFoundByEveryReplicaWithItsShadowAnswer() {
         PendingPrediction served = new PendingPrediction(SERVED_BY, "grpc", QF_INT8, new int[] {3, 7}, null);
-        store.remember("request-1", served);
+        store.served("request-1", served, LATENCY);
 
         assertThat(peer().prediction("request-1")).contains(served);
         store.shadowAnswered("request-1", new int[] {3, 5});
@@ -150,7 +151,7 @@ public abstract class ExperimentStoreContract {
     @Test
     void aDirectRequestIsRememberedWithoutCounters() {
         PendingPrediction direct = new PendingPrediction(SERVED_BY, "http", null, new int[] {1}, null);
-        store.remember("direct", direct);
+        store.served("direct", direct, LATENCY);
 
         assertThat(peer().prediction("direct")).contains(direct);
         assertThat(peer().recordFeedback("direct", 0, null, true, null)).isEqualTo(FeedbackOutcome.COUNTED);
@@ -167,21 +168,21 @@ public abstract class ExperimentStoreContract {
 
     @Test
     void predictionsExpireAfterTheirTimeToLive() {
-        store.remember("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}, null));
+        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}, null), LATENCY);
         assertThat(store.prediction("request-1")).isPresent();
 
         elapse(TTL.multipliedBy(2));
 
         assertThat(store.prediction("request-1")).isEmpty();
         assertThat(peer().recordFeedback("request-1", 0, QF_INT8, true, null)).isEqualTo(FeedbackOutcome.UNKNOWN);
-        assertThat(store.counters("mobilenet-v2", 1)).isEmpty();
+        assertThat(store.counters("mobilenet-v2", 1).get("qf-int8").correct()).isZero();
     }
 
     // Feedback and counters
 
     @Test
     void eachImageCountsItsFeedbackOnceWithThePairedOutcomeWhenTheShadowAnswered() {
-        store.remember("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3, 7, 9}, new int[] {3, 2, 9}));
+        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3, 7, 9}, new int[] {3, 2, 9}), LATENCY);
 
         assertThat(store.recordFeedback("request-1", 0, QF_INT8, true, true)).isEqualTo(FeedbackOutcome.COUNTED);
         assertThat(peer().recordFeedback("request-1", 0, QF_INT8, true, true)).isEqualTo(FeedbackOutcome.ALREADY_LABELLED);
@@ -196,7 +197,7 @@ public abstract class ExperimentStoreContract {
 
     @Test
     void theSameFeedbackSentToManyReplicasAtOnceCountsOnce() throws Exception {
-        store.remember("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}, null));
+        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}, null), LATENCY);
         List<Callable<FeedbackOutcome>> senders = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             ExperimentStore replica = i % 2 == 0 ? store : peer();
@@ -215,10 +216,11 @@ public abstract class ExperimentStoreContract {
     @Test
     void countersAddUpWhatEveryReplicaCountedPerVariantAndRevision() {
         for (int i = 1; i <= 100; i++) {
-            (i % 2 == 0 ? store : peer()).served(QF_INT8, Duration.ofMillis(i));
+            (i % 2 == 0 ? store : peer()).served("request-" + i, routed(QF_INT8), Duration.ofMillis(i));
         }
-        store.served(new CounterKey("mobilenet-v2", 1, "baseline-float"), Duration.ofMillis(40));
-        store.served(new CounterKey("mobilenet-v2", 2, "qf-int8"), Duration.ofMillis(40));
+        store.served("baseline", routed(new CounterKey("mobilenet-v2", 1, "baseline-float")), Duration.ofMillis(40));
+        store.served("next-revision", routed(new CounterKey("mobilenet-v2", 2, "qf-int8")), Duration.ofMillis(40));
+        store.served("direct", new PendingPrediction(SERVED_BY, "http", null, new int[] {0}, null), Duration.ofMillis(40));
         peer().shadowCompared(QF_INT8, true);
         store.shadowCompared(QF_INT8, true);
         store.shadowCompared(QF_INT8, false);
@@ -240,6 +242,10 @@ public abstract class ExperimentStoreContract {
         store.ping();
 
         assertThat(store.describe()).isNotBlank();
+    }
+
+    private static PendingPrediction routed(CounterKey counters) {
+        return new PendingPrediction(SERVED_BY, "http", counters, new int[] {0}, null);
     }
 
     private static <T> List<Future<T>> runTogether(List<Callable<T>> calls) throws InterruptedException {

@@ -33,7 +33,7 @@ class InMemoryExperimentStoreTests extends ExperimentStoreContract {
         PendingPrediction served = new PendingPrediction(
                 new PendingPrediction.ServedBy("m", "1", "qf", "int8", "onnxruntime"), "http", null, new int[] {0}, null);
         for (int i = 0; i < 1000; i++) {
-            small.remember("request-" + i, served);
+            small.served("request-" + i, served, Duration.ofMillis(5));
         }
 
         // Caffeine evicts in the background, soon after the bound is passed.

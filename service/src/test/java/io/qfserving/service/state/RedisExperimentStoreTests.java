@@ -111,13 +111,13 @@ class RedisExperimentStoreTests extends ExperimentStoreContract {
         try {
             long started = System.nanoTime();
             for (int i = 0; i < 20; i++) {
-                store.remember("request-" + i, served);
-                store.served(key, Duration.ofMillis(5));
+                store.served("request-" + i, served, Duration.ofMillis(5));
+                store.shadowCompared(key, true);
             }
-            // The point of the test: 20 request-path calls, each bounded by the 50 ms request timeout, 1 s at most.
+            // The point of the test: 20 served requests, each bounded by the 50 ms request timeout, 1 s at most.
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
-            await().untilAsserted(() -> assertThat(errors).containsKeys("remember", "served"));
-            assertThat(errors.get("remember").get()).isEqualTo(20);
+            await().untilAsserted(() -> assertThat(errors).containsKeys("served", "shadow comparison"));
+            assertThat(errors.get("served").get()).isEqualTo(20);
             assertThatThrownBy(() -> store.prediction("request-0")).isInstanceOf(StateUnavailableException.class);
             assertThatThrownBy(store::ping).isInstanceOf(StateUnavailableException.class);
         } finally {
@@ -125,7 +125,7 @@ class RedisExperimentStoreTests extends ExperimentStoreContract {
         }
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(store::ping);
-        store.remember("after", served);
+        store.served("after", served, Duration.ofMillis(5));
         assertThat(peer().prediction("after")).contains(served);
     }
 }

@@ -140,8 +140,7 @@ final class RedisExperimentStore implements ExperimentStore {
 
     @Override
     public Optional<StoredExperiment> experiment(String name) {
-        Map<String, String> hash = await("read experiment", redis.<String, String>opsForHash().entries(experimentKey(name))
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue));
+        Map<String, String> hash = hash("read experiment", experimentKey(name));
         if (!hash.containsKey("definition")) {
             return Optional.empty();
         }
@@ -218,8 +217,7 @@ final class RedisExperimentStore implements ExperimentStore {
 
     @Override
     public Optional<PendingPrediction> prediction(String requestId) {
-        Map<String, String> hash = await("read prediction", redis.<String, String>opsForHash().entries(predictionKey(requestId))
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue));
+        Map<String, String> hash = hash("read prediction", predictionKey(requestId));
         if (!hash.containsKey("top1")) {
             return Optional.empty();
         }
@@ -262,8 +260,7 @@ final class RedisExperimentStore implements ExperimentStore {
 
     @Override
     public Map<String, VariantCounters> counters(String experiment, long revision) {
-        Map<String, String> hash = await("read counters", redis.<String, String>opsForHash().entries(countersKey(experiment, revision))
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue));
+        Map<String, String> hash = hash("read counters", countersKey(experiment, revision));
         Map<String, Map<String, Long>> byVariant = new LinkedHashMap<>();
         hash.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(field -> {
             int bar = field.getKey().indexOf('|');
@@ -298,6 +295,11 @@ final class RedisExperimentStore implements ExperimentStore {
     @Override
     public void close() {
         // The connection and the listener container belong to Spring, which closes them.
+    }
+
+    /** A whole hash; empty when the key does not exist. */
+    private Map<String, String> hash(String operation, String key) {
+        return await(operation, redis.<String, String>opsForHash().entries(key).collectMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private <T> T await(String operation, Mono<T> call) {

@@ -14,11 +14,32 @@ import java.util.Optional;
  * @param shadow traffic mirrored to one more model, or null for none
  * @param allowOverride whether a client may pin an arm by name (the override header)
  * @param control the arm the others are compared with in the report, or null for the first
+ * @param decide the candidate/control pairs the report decides (may the candidate replace the
+ *     control?); empty: every other arm against the control
  */
-public record Experiment(String name, List<Variant> variants, Shadow shadow, boolean allowOverride, String control) {
+public record Experiment(String name, List<Variant> variants, Shadow shadow, boolean allowOverride, String control,
+                         List<Pair> decide) {
+
+    /** A candidate arm and the control arm it may replace. */
+    public record Pair(String candidate, String control) {}
 
     public Experiment {
         variants = variants == null ? List.of() : List.copyOf(variants);
+        decide = decide == null ? List.of() : List.copyOf(decide);
+    }
+
+    /** An experiment that decides every other arm against its control. */
+    public Experiment(String name, List<Variant> variants, Shadow shadow, boolean allowOverride, String control) {
+        this(name, variants, shadow, allowOverride, control, List.of());
+    }
+
+    /** The pairs to decide: as named, or every other arm against the control. */
+    public List<Pair> decisions() {
+        if (!decide.isEmpty()) {
+            return decide;
+        }
+        String control = controlVariant();
+        return variants.stream().filter(v -> !v.name().equals(control)).map(v -> new Pair(v.name(), control)).toList();
     }
 
     public Optional<Variant> variant(String variantName) {
@@ -31,7 +52,7 @@ public record Experiment(String name, List<Variant> variants, Shadow shadow, boo
     }
 
     /** The model the shadow mirrors to: the named variant's model, else the target read as {@code model[@version]}. */
-    ModelRef shadowModel() {
+    public ModelRef shadowModel() {
         return variant(shadow.target()).map(Variant::ref).orElseGet(() -> ModelRef.parse(shadow.target()));
     }
 }

@@ -24,6 +24,9 @@ public final class ExperimentFingerprint {
             canonical.append("shadow ").append(experiment.shadow().target()).append(' ').append(experiment.shadow().percent()).append('\n');
         }
         canonical.append("override ").append(experiment.allowOverride()).append("\ncontrol ").append(experiment.control());
+        for (Experiment.Pair pair : experiment.decide()) {
+            canonical.append("\ndecide ").append(pair.candidate()).append(' ').append(pair.control());
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

@@ -29,6 +29,7 @@ final class ExperimentValidator {
         }
         checkVariants(experiment.variants(), problems);
         checkControl(experiment, problems);
+        checkDecisions(experiment, problems);
         if (experiment.shadow() != null) {
             checkShadow(experiment, problems);
         }
@@ -75,6 +76,19 @@ final class ExperimentValidator {
         String control = experiment.control();
         if (control != null && experiment.variant(control).isEmpty()) {
             problems.add("control '" + control + "' is not one of the variants");
+        }
+    }
+
+    private static void checkDecisions(Experiment experiment, List<String> problems) {
+        for (Experiment.Pair pair : experiment.decide()) {
+            for (String arm : new String[] {pair.candidate(), pair.control()}) {
+                if (experiment.variant(arm).isEmpty()) {
+                    problems.add("decision " + pair.candidate() + " vs " + pair.control() + " names '" + arm + "', which is not a variant");
+                }
+            }
+            if (pair.candidate() != null && pair.candidate().equals(pair.control())) {
+                problems.add("decision " + pair.candidate() + " vs " + pair.control() + " compares a variant with itself");
+            }
         }
     }
 

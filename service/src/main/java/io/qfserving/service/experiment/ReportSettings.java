@@ -3,13 +3,13 @@ package io.qfserving.service.experiment;
 /**
  * How the experiment report judges.
  *
- * @param confidence for the Wilson intervals (two-sided) and the non-inferiority test (one-sided), e.g. 0.95
+ * @param confidence one minus the replace decision's error rate over all looks (0.95: alpha 0.05),
+ *     and the level of the fixed-sample Wilson intervals shown beside it
  * @param marginPoints the largest accuracy loss that still counts as "not worse", in percentage points
- * @param minimumFeedback the labelled requests each of two variants needs before they are compared
  */
-public record ReportSettings(double confidence, double marginPoints, long minimumFeedback) {
+public record ReportSettings(double confidence, double marginPoints) {
 
-    public static final ReportSettings DEFAULTS = new ReportSettings(0.95, 1.0, 100);
+    public static final ReportSettings DEFAULTS = new ReportSettings(0.95, 1.0);
 
     public ReportSettings {
         if (!(confidence > 0.5 && confidence < 1)) {
@@ -17,9 +17,6 @@ public record ReportSettings(double confidence, double marginPoints, long minimu
         }
         if (!(marginPoints > 0 && marginPoints < 100)) {
             throw new IllegalArgumentException("marginPoints must be between 0 and 100, got " + marginPoints);
-        }
-        if (minimumFeedback < 1) {
-            throw new IllegalArgumentException("minimumFeedback must be at least 1, got " + minimumFeedback);
         }
     }
 }

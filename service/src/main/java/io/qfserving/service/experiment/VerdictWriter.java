@@ -4,34 +4,39 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
 
-/** Words the report's verdict, one clause per variant compared with the control. */
+/** Words the report's verdict, one clause per decision. */
 final class VerdictWriter {
 
     /** Latencies within 5% of each other are reported as "about as fast". */
     private static final double SAME_SPEED = 1.05;
 
-    private final ReportSettings settings;
-
-    VerdictWriter(ReportSettings settings) {
-        this.settings = settings;
+    /**
+     * e.g. "qf-int8 may replace qf-float: it loses at most 0.4 points (agreement: 2310 shadow comparisons,
+     * 95% anytime-valid), and is 2.1x faster at p50"
+     */
+    String judged(ExperimentReport.Decision d) {
+        String confidence = percent(1 - d.alpha()) + " anytime-valid";
+        String basis = d.evidence() + ": " + d.observations() + " " + unit(d.evidence()) + ", " + confidence;
+        String clause = switch (d.state()) {
+            case "replace" -> d.candidate() + " may replace " + d.control() + ": it loses at most "
+                    + points(Math.max(0, -d.differenceLower())) + " (" + basis + ")";
+            case "keep" -> "keep " + d.control() + ": " + d.candidate() + " is worse by more than " + points(d.margin())
+                    + ", by " + points(-d.differenceUpper()) + " at least (" + basis + ")";
+            default -> "not decided yet whether " + d.candidate() + " may replace " + d.control()
+                    + (d.observations() == 0 ? ": no observations yet" : ": the difference is between "
+                    + signedPoints(d.differenceLower()) + " and " + signedPoints(d.differenceUpper()) + " (" + basis + ")")
+                    + (d.projectedObservations() == null ? "" : "; about " + d.projectedObservations()
+                    + " more observations at the current rates");
+        };
+        return d.p50Speedup() == null ? clause : clause + ", and " + d.candidate() + " is " + speed(d.p50Speedup());
     }
 
-    /** e.g. "qf-int8 is not worse than baseline-float by more than 1 point at 95% confidence, and 2.1x faster at p50" */
-    String judged(ExperimentReport.Comparison c) {
-        String accuracy = c.nonInferior()
-                ? c.candidate() + " is not worse than " + c.control() + " by more than " + points(settings.marginPoints())
-                        + " at " + percent(settings.confidence()) + " confidence"
-                : c.candidate() + " may be worse than " + c.control() + " by more than " + points(settings.marginPoints())
-                        + " (" + percent(settings.confidence()) + " lower bound of the difference: "
-                        + signedPoints(c.lowerBound() * 100) + ")";
-        return c.p50Speedup() == null ? accuracy : accuracy + ", and " + speed(c.p50Speedup());
-    }
-
-    String notEnoughFeedback(String candidate, String control, long candidateFeedback, long controlFeedback, Double speedup) {
-        String clause = "not enough feedback yet to compare " + candidate + " with " + control + " ("
-                + candidateFeedback + " and " + controlFeedback + " labelled requests, at least "
-                + settings.minimumFeedback() + " each needed)";
-        return speedup == null ? clause : clause + ", but " + candidate + " is " + speed(speedup);
+    private static String unit(String evidence) {
+        return switch (evidence) {
+            case "agreement" -> "shadow comparisons";
+            case "paired" -> "labelled pairs";
+            default -> "labels";
+        };
     }
 
     private static String speed(double speedup) {
@@ -44,12 +49,14 @@ final class VerdictWriter {
         return "about as fast at p50";
     }
 
-    private static String points(double points) {
-        return plain(points) + (points == 1 ? " point" : " points");
+    /** A proportion as points: 0.004 as "0.4 points", 0.01 as "1 point". */
+    private static String points(double proportion) {
+        String plain = plain(proportion * 100);
+        return plain + (plain.equals("1") ? " point" : " points");
     }
 
-    private static String signedPoints(double points) {
-        return (points > 0 ? "+" : "") + String.format(Locale.ROOT, "%.1f points", points);
+    private static String signedPoints(double proportion) {
+        return String.format(Locale.ROOT, "%+.1f points", proportion * 100);
     }
 
     private static String percent(double fraction) {

@@ -8,57 +8,99 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The report: per-variant numbers, the tests it runs, and its verdict in words. */
+/** The report: per-variant numbers, the replace decisions, and its verdict in words. */
 class ExperimentReporterTests {
+
+    private static final VariantCounters.PairedOutcomes NO_PAIRS = VariantCounters.PairedOutcomes.NONE;
 
     private final ExperimentReporter reporter = new ExperimentReporter(ReportSettings.DEFAULTS);
 
     private final Experiment twoArms = Fixtures.experiment(List.of(
             new Variant("baseline-float", "mobilenet-v2", null, 50),
             new Variant("qf-int8", "qf-mobilenet-v2-int8", "1", 50)));
+    /** The candidate also shadows the control's traffic: agreement and paired evidence exist. */
+    private final Experiment shadowed = Fixtures.withShadow(twoArms, new Shadow("qf-int8", 100));
 
     @Test
-    void aCandidateAsAccurateOnManyLabelsAndTwiceAsFastIsJudgedNotWorseAndFaster() {
-        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
-                "baseline-float", counters(20_000, 7_500, 2_500, 12.6),
-                "qf-int8", counters(20_000, 7_520, 2_480, 6.0)));
+    void rareDisagreementDecidesReplaceWithoutALabel() {
+        ExperimentReport report = reporter.report(Fixtures.stored(shadowed), Map.of(
+                "baseline-float", new VariantCounters(5_000, 0, 0, 12.6, 20.0, 4_990, 5_000, NO_PAIRS),
+                "qf-int8", counters(5_000, 0, 0, 6.0)));
 
-        assertThat(report.verdict()).isEqualTo(
-                "qf-int8 is not worse than baseline-float by more than 1 point at 95% confidence, and 2.1x faster at p50");
-        assertThat(report.comparisons()).singleElement().satisfies(c -> {
-            assertThat(c.nonInferior()).isTrue();
-            assertThat(c.difference()).isCloseTo(0.002, within(1e-9));
-            assertThat(c.p50Speedup()).isCloseTo(2.1, within(1e-9));
+        ExperimentReport.Decision decision = report.decisions().getFirst();
+        assertThat(decision.state()).isEqualTo("replace");
+        assertThat(decision.evidence()).isEqualTo("agreement");
+        assertThat(decision.observations()).isEqualTo(5_000);
+        // 10 disagreements in 5,000: the true loss is below a bound a little above 0.2%.
+        assertThat(decision.differenceLower()).isBetween(-0.01, -0.002);
+        assertThat(decision.differenceUpper()).isEqualTo(-decision.differenceLower());
+        assertThat(decision.projectedObservations()).isNull();
+        assertThat(report.verdict()).startsWith("qf-int8 may replace baseline-float: it loses at most 0.")
+                .contains("(agreement: 5000 shadow comparisons, 95% anytime-valid)").endsWith("and qf-int8 is 2.1x faster at p50");
+        assertThat(report.notes()).containsExactly(ExperimentReporter.SHADOW_SAMPLE_NOTE);
+    }
+
+    @Test
+    void labelledPairsWhereTheCandidateIsOftenWrongAloneDecideKeep() {
+        ExperimentReport report = reporter.report(Fixtures.stored(shadowed), Map.of(
+                "baseline-float", new VariantCounters(3_000, 2_330, 670, null, null, 2_830, 3_000,
+                        new VariantCounters.PairedOutcomes(2_300, 150, 20, 530))));
+
+        ExperimentReport.Decision decision = report.decisions().getFirst();
+        assertThat(decision.state()).isEqualTo("keep");
+        assertThat(decision.evidence()).isEqualTo("paired");
+        assertThat(decision.observations()).isEqualTo(3_000);
+        // The observed difference is (20 - 150) / 3000 = -4.3 points.
+        assertThat(decision.differenceLower()).isLessThan(-130.0 / 3_000);
+        assertThat(decision.differenceUpper()).isBetween(-130.0 / 3_000, -0.01);
+        assertThat(report.verdict()).startsWith("keep baseline-float: qf-int8 is worse by more than 1 point, by ")
+                .endsWith("(paired: 3000 labelled pairs, 95% anytime-valid)");
+    }
+
+    @Test
+    void equalAccuracyOnSplitTrafficAloneIsNotDecidedAndSaysHowMuchMoreItNeeds() {
+        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
+                "baseline-float", counters(10_000, 7_500, 2_500, 10.0),
+                "qf-int8", counters(10_000, 7_520, 2_480, 10.1)));
+
+        ExperimentReport.Decision decision = report.decisions().getFirst();
+        assertThat(decision.state()).isEqualTo("continue");
+        assertThat(decision.evidence()).isEqualTo("unpaired");
+        assertThat(decision.observations()).isEqualTo(20_000);
+        assertThat(decision.differenceLower()).isLessThan(-0.01);
+        assertThat(decision.differenceUpper()).isGreaterThan(0.01);
+        assertThat(decision.projectedObservations()).isGreaterThan(20_000);
+        assertThat(report.verdict()).startsWith("not decided yet whether qf-int8 may replace baseline-float: the difference is between -")
+                .contains("(unpaired: 20000 labels, 95% anytime-valid); about " + decision.projectedObservations() + " more observations")
+                .endsWith("about as fast at p50");
+        assertThat(report.notes()).isEmpty();
+    }
+
+    @Test
+    void anExperimentDecidesThePairsItNamesElseEveryArmAgainstTheControl() {
+        Experiment e = Fixtures.fourArms(25, 25, 25, 25);
+        Experiment named = new Experiment(e.name(), e.variants(), null, false, "qf-float",
+                List.of(new Experiment.Pair("qf-int8", "qf-float"), new Experiment.Pair("qf-int8", "baseline-float")));
+        Experiment unnamed = new Experiment(e.name(), e.variants(), null, false, "qf-float");
+
+        assertThat(reporter.report(Fixtures.stored(named), Map.of()).decisions())
+                .extracting(d -> d.candidate() + " vs " + d.control()).containsExactly("qf-int8 vs qf-float", "qf-int8 vs baseline-float");
+        ExperimentReport report = reporter.report(Fixtures.stored(unnamed), Map.of());
+        assertThat(report.decisions()).extracting(d -> d.candidate() + " vs " + d.control())
+                .containsExactly("baseline-float vs qf-float", "baseline-int8 vs qf-float", "qf-int8 vs qf-float");
+        assertThat(report.decisions()).allSatisfy(d -> {
+            assertThat(d.state()).isEqualTo("continue");
+            assertThat(d.evidence()).isEqualTo("none");
+            assertThat(d.margin()).isEqualTo(0.01);
+            assertThat(d.alpha()).isCloseTo(0.05, within(1e-12));
         });
-    }
-
-    @Test
-    void aCandidateClearlyLessAccurateIsSaidToBePossiblyWorseWithItsLowerBound() {
-        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
-                "baseline-float", counters(2_000, 900, 100, 10.0),
-                "qf-int8", counters(2_000, 850, 150, 10.2)));
-
-        // difference -5 points, unpooled standard error 1.47 points, lower bound -5 - 1.645 * 1.47 = -7.4
-        assertThat(report.verdict()).isEqualTo("qf-int8 may be worse than baseline-float by more than 1 point "
-                + "(95% lower bound of the difference: -7.4 points), and about as fast at p50");
-    }
-
-    @Test
-    void tooFewLabelsAreSaidPlainlyAndNoTestIsRun() {
-        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
-                "baseline-float", counters(500, 30, 10, 12.0),
-                "qf-int8", counters(500, 36, 4, 18.0)));
-
-        assertThat(report.verdict()).isEqualTo("not enough feedback yet to compare qf-int8 with baseline-float "
-                + "(40 and 40 labelled requests, at least 100 each needed), but qf-int8 is 1.5x slower at p50");
-        assertThat(report.comparisons()).isEmpty();
-        assertThat(report.pairwiseTests()).isEmpty();
+        assertThat(report.verdict()).contains("not decided yet whether qf-int8 may replace qf-float: no observations yet");
     }
 
     @Test
     void eachVariantGetsAccuracyWithItsWilsonIntervalLatencyAndShadowAgreement() {
         ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
-                "baseline-float", new VariantCounters(1_000, 81, 182, 11.0, 19.5, 450, 500, VariantCounters.PairedOutcomes.NONE)));
+                "baseline-float", new VariantCounters(1_000, 81, 182, 11.0, 19.5, 450, 500, new VariantCounters.PairedOutcomes(40, 2, 3, 15))));
 
         ExperimentReport.VariantSummary baseline = report.variants().getFirst();
         assertThat(baseline.requests()).isEqualTo(1_000);
@@ -70,6 +112,7 @@ class ExperimentReporterTests {
         assertThat(baseline.p50Millis()).isEqualTo(11.0);
         assertThat(baseline.p95Millis()).isEqualTo(19.5);
         assertThat(baseline.shadowAgreement()).isCloseTo(0.9, within(1e-12));
+        assertThat(baseline.paired()).isEqualTo(new VariantCounters.PairedOutcomes(40, 2, 3, 15));
     }
 
     @Test
@@ -83,52 +126,28 @@ class ExperimentReporterTests {
         assertThat(qf.accuracyInterval()).isNull();
         assertThat(qf.p50Millis()).isNull();
         assertThat(qf.shadowAgreement()).isNull();
-        assertThat(report.verdict()).isEqualTo("not enough feedback yet to compare qf-int8 with baseline-float "
-                + "(0 and 0 labelled requests, at least 100 each needed)");
-    }
-
-    @Test
-    void everyPairWithEnoughFeedbackIsZTestedAndEveryOtherVariantComparedWithTheConfiguredControl() {
-        Experiment e = Fixtures.fourArms(25, 25, 25, 25);
-        Experiment controlledByQfFloat = new Experiment(e.name(), e.variants(), null, false, "qf-float");
-        ExperimentReport report = reporter.report(Fixtures.stored(controlledByQfFloat), Map.of(
-                "baseline-float", counters(1_000, 700, 300, 10.0),
-                "baseline-int8", counters(1_000, 690, 310, 5.0),
-                "qf-float", counters(1_000, 760, 240, 10.0),
-                "qf-int8", counters(1_000, 20, 10, 5.0)));
-
-        assertThat(report.control()).isEqualTo("qf-float");
-        assertThat(report.pairwiseTests()).extracting(t -> t.first() + " vs " + t.second()).containsExactly(
-                "baseline-float vs baseline-int8", "baseline-float vs qf-float", "baseline-int8 vs qf-float");
-        assertThat(report.pairwiseTests().get(1).difference()).isCloseTo(-0.06, within(1e-12));
-        assertThat(report.pairwiseTests().get(1).pValue()).isLessThan(0.01);
-        assertThat(report.comparisons()).extracting(ExperimentReport.Comparison::candidate)
-                .containsExactly("baseline-float", "baseline-int8");
-        assertThat(report.verdict()).contains("baseline-int8 may be worse than qf-float", "2.0x faster at p50",
-                "not enough feedback yet to compare qf-int8 with qf-float (30 and 1000 labelled");
     }
 
     @Test
     void aMarginOtherThanOnePointAndAnotherConfidenceAreWordedAsSet() {
-        ExperimentReporter lenient = new ExperimentReporter(new ReportSettings(0.975, 2.5, 100));
-        ExperimentReport report = lenient.report(Fixtures.stored(twoArms), Map.of(
-                "baseline-float", counters(5_000, 4_500, 500, null),
-                "qf-int8", counters(5_000, 4_480, 520, null)));
+        ExperimentReporter lenient = new ExperimentReporter(new ReportSettings(0.975, 2.5));
+        ExperimentReport report = lenient.report(Fixtures.stored(shadowed), Map.of(
+                "baseline-float", new VariantCounters(5_000, 0, 0, null, null, 4_990, 5_000, NO_PAIRS)));
 
-        assertThat(report.verdict())
-                .isEqualTo("qf-int8 is not worse than baseline-float by more than 2.5 points at 97.5% confidence");
+        assertThat(report.decisions().getFirst().margin()).isEqualTo(0.025);
+        assertThat(report.verdict()).contains("97.5% anytime-valid");
     }
 
     @Test
-    void anExperimentWithOneVariantHasNothingToCompare() {
+    void anExperimentWithOneVariantHasNothingToDecide() {
         ExperimentReport report = reporter.report(
                 Fixtures.stored(Fixtures.experiment(List.of(new Variant("only", "mobilenet-v2", null, 1)))), Map.of());
 
-        assertThat(report.verdict()).isEqualTo("only one variant, so there is nothing to compare");
+        assertThat(report.decisions()).isEmpty();
+        assertThat(report.verdict()).isEqualTo("only one variant, so there is nothing to decide");
     }
 
     private static VariantCounters counters(long requests, long correct, long incorrect, Double p50Millis) {
-        return new VariantCounters(requests, correct, incorrect, p50Millis, p50Millis == null ? null : p50Millis * 2, 0, 0,
-                VariantCounters.PairedOutcomes.NONE);
+        return new VariantCounters(requests, correct, incorrect, p50Millis, p50Millis == null ? null : p50Millis * 2, 0, 0, NO_PAIRS);
     }
 }

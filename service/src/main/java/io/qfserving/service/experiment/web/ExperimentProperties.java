@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *   shadow: {target: qf-mobilenet-v2-int8, percent: 10}
  *   allow-override: true
  *   control: baseline-float
+ *   decide:
+ *     - {candidate: qf-int8, control: baseline-float}
  * </pre>
  *
  * They are validated like admin changes; one that this server cannot route (say, its models are not
@@ -32,10 +34,10 @@ record ExperimentProperties(@DefaultValue Map<String, Spec> experiments) {
      * An experiment without its name (the map key, or the admin path, names it). {@code allowOverride}
      * is a Boolean so that a JSON body may leave it out (false).
      */
-    record Spec(List<Variant> variants, Shadow shadow, Boolean allowOverride, String control) {
+    record Spec(List<Variant> variants, Shadow shadow, Boolean allowOverride, String control, List<Experiment.Pair> decide) {
 
         Experiment named(String name) {
-            return new Experiment(name, variants, shadow, Boolean.TRUE.equals(allowOverride), control);
+            return new Experiment(name, variants, shadow, Boolean.TRUE.equals(allowOverride), control, decide);
         }
     }
 }

@@ -90,7 +90,7 @@ class ExperimentSyncTests {
         ExperimentRegistry registry = new ExperimentRegistry(ref -> true, new SplittableRandom(1));
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("registry", registry));
         ExperimentSync sync = new ExperimentSync(registry, store,
-                new ExperimentProperties(Map.of("exp", new ExperimentProperties.Spec(configured.variants(), null, false, null))),
+                new ExperimentProperties(Map.of("exp", new ExperimentProperties.Spec(configured.variants(), null, false, null, null))),
                 new StateProperties("test", Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(5)),
                 new ConfiguredExperiments(beans.getBeanProvider(ExperimentRegistry.class)));
         registries.put(sync, registry);

@@ -65,3 +65,15 @@ httpGet:
   port: http
 {{ toYaml .settings }}
 {{- end }}
+
+{{/*
+PromQL for the replace decision of one candidate/control pair: dict with "experiment", "candidate"
+and "control". Every replica computes the decision from the same shared state, so all agree; min
+turns a moment of disagreement (a replica not caught up yet) against replacing: replace only when
+every replica says so, keep as soon as one does. It also folds the per-pod series into the one
+value the controllers read. Plain {{ .field }} placeholders only: RolloutQueriesTests fills them
+in without Helm.
+*/}}
+{{- define "qf-serving.replaceDecisionQuery" -}}
+min by (experiment, candidate, control) (qf_experiment_decision{experiment="{{ .experiment }}", candidate="{{ .candidate }}", control="{{ .control }}"})
+{{- end }}

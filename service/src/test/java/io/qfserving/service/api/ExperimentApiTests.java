@@ -202,7 +202,14 @@ class ExperimentApiTests {
             requests += v.get("requests").asLong();
         }
         assertThat(requests).isGreaterThanOrEqualTo(8);
-        assertThat(report.get("verdict").asString()).isNotBlank();
+        assertThat(report.get("decisions").valueStream().map(d -> d.get("candidate").asString() + " vs " + d.get("control").asString()))
+                .containsExactly("qf-int8 vs qf-float", "qf-int8 vs baseline-float");
+        assertThat(report.get("decisions").get(0).get("state").asString()).isIn("replace", "continue", "keep");
+        assertThat(report.get("verdict").asString()).contains("qf-int8", "qf-float", "baseline-float");
+        assertThat(http.get("/actuator/prometheus").text())
+                .contains("qf_experiment_decision{candidate=\"qf-int8\",control=\"qf-float\",experiment=\"mobilenet-v2\"}")
+                .contains("qf_experiment_accuracy_difference_lower_bound{candidate=\"qf-int8\",control=\"baseline-float\"")
+                .contains("qf_experiment_observations{candidate=\"qf-int8\"");
         assertThat(http.get("/v1/experiments/no-such-experiment/report").status()).isEqualTo(404);
     }
 }

@@ -23,6 +23,15 @@ class ExperimentValidatorTests {
     }
 
     @Test
+    void aDecisionMustNameTwoDifferentVariants() {
+        Experiment arms = Fixtures.fourArms(25, 25, 25, 25);
+        assertRefused(new Experiment(arms.name(), arms.variants(), null, false, null,
+                List.of(new Experiment.Pair("qf-int8", "resnet"), new Experiment.Pair("qf-int8", "qf-int8"))))
+                .withMessageContaining("decision qf-int8 vs resnet names 'resnet', which is not a variant")
+                .withMessageContaining("decision qf-int8 vs qf-int8 compares a variant with itself");
+    }
+
+    @Test
     void aNegativeWeightIsRefused() {
         assertRefused(Fixtures.fourArms(25, -1, 25, 25))
                 .withMessageContaining("variant 'baseline-int8' has weight -1.0; weights must be finite and >= 0");

@@ -1,0 +1,121 @@
+package io.qfserving.service.experiment.web;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.qfserving.service.experiment.ExperimentRegistry;
+import io.qfserving.service.experiment.ExperimentReport;
+import io.qfserving.service.experiment.ExperimentReporter;
+import io.qfserving.service.experiment.ExperimentStore;
+import io.qfserving.service.experiment.StateUnavailableException;
+import io.qfserving.service.experiment.StoredExperiment;
+import io.qfserving.service.state.StateProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The replace decisions as Prometheus gauges, labelled experiment, candidate and control, for
+ * dashboards and for rollout controllers (Argo Rollouts, Flagger) that poll them:
+ * {@code qf_experiment_decision} (1 replace, 0 continue, -1 keep), the anytime-valid bounds of the
+ * accuracy difference, and the observations the decision rests on. Recomputed from the shared
+ * counters every {@code qf.state.resync-interval}, so every replica exports the same values; while
+ * the store cannot be read, the last values stay.
+ */
+@Component
+class DecisionGauges implements SmartLifecycle, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionGauges.class);
+
+    private final ExperimentRegistry registry;
+    private final ExperimentStore store;
+    private final ExperimentReporter reporter;
+    private final MultiGauge decision;
+    private final MultiGauge lower;
+    private final MultiGauge upper;
+    private final MultiGauge observations;
+    private final long intervalMillis;
+    private final ScheduledExecutorService worker =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("experiment-decisions").daemon().factory());
+    private ScheduledFuture<?> updating;
+
+    DecisionGauges(ExperimentRegistry registry, ExperimentStore store, ExperimentReporter reporter, MeterRegistry meters,
+                   StateProperties state) {
+        this.registry = registry;
+        this.store = store;
+        this.reporter = reporter;
+        this.intervalMillis = state.resyncInterval().toMillis();
+        this.decision = MultiGauge.builder("qf.experiment.decision")
+                .description("Replace decision of a candidate against its control: 1 replace, 0 continue, -1 keep").register(meters);
+        this.lower = MultiGauge.builder("qf.experiment.accuracy.difference.lower.bound")
+                .description("Anytime-valid lower bound of accuracy(candidate) - accuracy(control), as a proportion").register(meters);
+        this.upper = MultiGauge.builder("qf.experiment.accuracy.difference.upper.bound")
+                .description("Anytime-valid upper bound of accuracy(candidate) - accuracy(control), as a proportion").register(meters);
+        this.observations = MultiGauge.builder("qf.experiment.observations")
+                .description("Observations the replace decision rests on").register(meters);
+    }
+
+    void update() {
+        List<Map.Entry<Tags, ExperimentReport.Decision>> rows = new ArrayList<>();
+        try {
+            for (StoredExperiment stored : registry.list()) {
+                ExperimentReport report = reporter.report(stored, store.counters(stored.name(), stored.revision()));
+                for (ExperimentReport.Decision d : report.decisions()) {
+                    rows.add(Map.entry(Tags.of("experiment", stored.name(), "candidate", d.candidate(), "control", d.control()), d));
+                }
+            }
+        } catch (StateUnavailableException e) {
+            log.debug("decisions not updated: {}", e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // Keep the schedule alive: the next update may succeed.
+            log.warn("decisions not updated", e);
+            return;
+        }
+        publish(decision, rows, d -> switch (d.state()) {
+            case "replace" -> 1;
+            case "keep" -> -1;
+            default -> 0;
+        });
+        publish(lower, rows, ExperimentReport.Decision::differenceLower);
+        publish(upper, rows, ExperimentReport.Decision::differenceUpper);
+        publish(observations, rows, ExperimentReport.Decision::observations);
+    }
+
+    private static void publish(MultiGauge gauge, List<Map.Entry<Tags, ExperimentReport.Decision>> rows,
+                                ToDoubleFunction<ExperimentReport.Decision> value) {
+        // Overwrite: pairs of a changed or removed experiment disappear with it.
+        gauge.register(rows.stream().map(row -> MultiGauge.Row.of(row.getKey(), value.applyAsDouble(row.getValue()))).toList(), true);
+    }
+
+    @Override
+    public synchronized void start() {
+        updating = worker.scheduleWithFixedDelay(this::update, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        updating.cancel(false);
+        updating = null;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return updating != null;
+    }
+
+    @Override
+    public void destroy() {
+        worker.shutdownNow();
+    }
+}

@@ -34,6 +34,9 @@ class HelmChartTests {
 
     private static final Path ALL_OPTIONS = Path.of("src/test/resources/values-all-options.yaml");
     private static final Path EXISTING_RESOURCES = Path.of("src/test/resources/values-existing-resources.yaml");
+    /** Argo Rollouts fills in the analysis args; Flagger gets the values themselves. */
+    private static final String ARGO_DECISION_QUERY = "min by (experiment, candidate, control) (qf_experiment_decision"
+            + "{experiment=\"{{args.experiment}}\", candidate=\"{{args.candidate}}\", control=\"{{args.control}}\"})";
 
     @Test
     void lintsStrictlyWithDefaultValues(@TempDir Path work) throws IOException {
@@ -64,6 +67,21 @@ class HelmChartTests {
     }
 
     @Test
+    void strictParsingRejectsAMisspelledFieldOfARolloutTemplate() {
+        String misspelled = """
+                apiVersion: argoproj.io/v1alpha1
+                kind: AnalysisTemplate
+                metadata:
+                  name: qf
+                spec:
+                  metrics:
+                    - name: replace-decision
+                      successCondtion: result[0] == 1
+                """;
+        assertThatThrownBy(() -> RenderedChart.parseStrictly(misspelled)).hasMessageContaining("successCondtion");
+    }
+
+    @Test
     void schemaRejectsValuesOfTheWrongShape(@TempDir Path work) throws IOException {
         Path wrong = Files.writeString(work.resolve("wrong.yaml"), """
                 service:
@@ -86,6 +104,47 @@ class HelmChartTests {
         assertThatThrownBy(() -> RenderedChart.render(hostOnly))
                 .hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining("/redis/url");
+    }
+
+    @Test
+    void schemaRejectsAPrometheusAddressWithoutItsScheme(@TempDir Path work) throws IOException {
+        Path hostOnly = Files.writeString(work.resolve("host-only.yaml"), """
+                rollouts:
+                  prometheus:
+                    address: prometheus.monitoring.svc:9090
+                """);
+        assertThatThrownBy(() -> RenderedChart.render(hostOnly))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("/rollouts/prometheus/address");
+    }
+
+    @Test
+    void rolloutTemplatesSwitchedOnDecideTheDefaultPair(@TempDir Path work) throws IOException {
+        Path both = Files.writeString(work.resolve("rollouts.yaml"), """
+                rollouts:
+                  argo:
+                    enabled: true
+                  flagger:
+                    enabled: true
+                """);
+        RenderedChart chart = RenderedChart.render(both);
+
+        AnalysisTemplate analysis = chart.one(AnalysisTemplate.class);
+        assertThat(analysis.spec.args).extracting(arg -> arg.name, arg -> arg.value).containsExactly(
+                tuple("experiment", "mobilenet-v2"), tuple("candidate", "qf-int8"), tuple("control", "qf-float"));
+        AnalysisTemplate.Metric metric = analysis.spec.metrics.getFirst();
+        assertThat(metric.interval).isEqualTo("5m");
+        assertThat(metric.count).isEqualTo(24);
+        assertThat(metric.failureLimit).isZero();
+        assertThat(metric.consecutiveSuccessLimit).isEqualTo(1);
+        assertThat(metric.inconclusiveLimit).as("continue polls on until count").isEqualTo(24);
+        assertThat(metric.provider.prometheus.address).isEqualTo("http://prometheus-operated.monitoring.svc:9090");
+        assertThat(metric.provider.prometheus.query).isEqualTo(ARGO_DECISION_QUERY);
+
+        MetricTemplate flagger = chart.one(MetricTemplate.class);
+        assertThat(flagger.spec.provider.address).isEqualTo("http://prometheus-operated.monitoring.svc:9090");
+        assertThat(flagger.spec.query).isEqualTo("min by (experiment, candidate, control) (qf_experiment_decision"
+                + "{experiment=\"mobilenet-v2\", candidate=\"qf-int8\", control=\"qf-float\"})");
     }
 
     @Test
@@ -128,6 +187,12 @@ class HelmChartTests {
             assertThat(chart.documents()).extracting(document -> document.getClass().getSimpleName())
                     .containsExactlyInAnyOrder("V1ServiceAccount", "V1ConfigMap", "V1ConfigMap", "V1Service",
                             "V1Deployment", "V1PodDisruptionBudget");
+        }
+
+        @Test
+        void rendersNeitherRolloutTemplate() {
+            assertThat(chart.all(AnalysisTemplate.class)).isEmpty();
+            assertThat(chart.all(MetricTemplate.class)).isEmpty();
         }
 
         @Test
@@ -245,6 +310,37 @@ class HelmChartTests {
                 assertThat(endpoint.path).isEqualTo("/actuator/prometheus");
                 assertThat(endpoint.interval).isEqualTo("15s");
             });
+        }
+
+        @Test
+        void gatesAnArgoRolloutOnTheReplaceDecision() {
+            AnalysisTemplate analysis = chart.one(AnalysisTemplate.class);
+            assertThat(analysis.metadata.getName()).isEqualTo("qf-qf-serving-replace-decision");
+            assertThat(analysis.spec.args).extracting(arg -> arg.name, arg -> arg.value).containsExactly(
+                    tuple("experiment", "mobilenet-v2"), tuple("candidate", "qf-int8"), tuple("control", "baseline-float"));
+            assertThat(analysis.spec.metrics).singleElement().satisfies(metric -> {
+                assertThat(metric.name).isEqualTo("replace-decision");
+                assertThat(metric.successCondition).isEqualTo("result[0] == 1");
+                assertThat(metric.failureCondition).isEqualTo("result[0] == -1");
+                assertThat(metric.interval).isEqualTo("10m");
+                assertThat(metric.count).isEqualTo(12);
+                assertThat(metric.failureLimit).isEqualTo(1);
+                assertThat(metric.consecutiveSuccessLimit).isEqualTo(2);
+                assertThat(metric.inconclusiveLimit).isEqualTo(12);
+                assertThat(metric.provider.prometheus.address)
+                        .isEqualTo("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
+                assertThat(metric.provider.prometheus.query).isEqualTo(ARGO_DECISION_QUERY);
+            });
+        }
+
+        @Test
+        void givesFlaggerTheReplaceDecisionOfTheConfiguredPair() {
+            MetricTemplate flagger = chart.one(MetricTemplate.class);
+            assertThat(flagger.metadata.getName()).isEqualTo("qf-qf-serving-replace-decision");
+            assertThat(flagger.spec.provider.type).isEqualTo("prometheus");
+            assertThat(flagger.spec.provider.address).isEqualTo("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
+            assertThat(flagger.spec.query).isEqualTo("min by (experiment, candidate, control) (qf_experiment_decision"
+                    + "{experiment=\"mobilenet-v2\", candidate=\"qf-int8\", control=\"baseline-float\"})");
         }
 
         @Test

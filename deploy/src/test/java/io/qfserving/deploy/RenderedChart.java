@@ -23,6 +23,8 @@ record RenderedChart(String manifest, List<Object> documents) {
 
     static {
         ServiceMonitor.register();
+        AnalysisTemplate.register();
+        MetricTemplate.register();
     }
 
     /** Renders the chart with its own values plus the given values files, in order. */

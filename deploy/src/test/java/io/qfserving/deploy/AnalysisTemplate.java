@@ -1,0 +1,70 @@
+package io.qfserving.deploy;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.util.ModelMapper;
+import java.util.List;
+
+/**
+ * The part of Argo Rollouts' {@code argoproj.io/v1alpha1} AnalysisTemplate that the chart renders,
+ * registered with client-java so that {@code Yaml.loadAll} parses it strictly (an unknown field
+ * fails), as {@link ServiceMonitor} does. Public fields because SnakeYAML fills them by name.
+ */
+public class AnalysisTemplate implements KubernetesObject {
+
+    public String apiVersion;
+    public String kind;
+    public V1ObjectMeta metadata;
+    public Spec spec;
+
+    @Override
+    public V1ObjectMeta getMetadata() {
+        return metadata;
+    }
+
+    @Override
+    public String getApiVersion() {
+        return apiVersion;
+    }
+
+    @Override
+    public String getKind() {
+        return kind;
+    }
+
+    static void register() {
+        ModelMapper.addModelMap("argoproj.io", "v1alpha1", "AnalysisTemplate", "analysistemplates", true,
+                AnalysisTemplate.class);
+    }
+
+    public static class Spec {
+        public List<Arg> args;
+        public List<Metric> metrics;
+    }
+
+    public static class Arg {
+        public String name;
+        public String value;
+    }
+
+    public static class Metric {
+        public String name;
+        public String interval;
+        public Integer count;
+        public String successCondition;
+        public String failureCondition;
+        public Integer consecutiveSuccessLimit;
+        public Integer failureLimit;
+        public Integer inconclusiveLimit;
+        public Provider provider;
+    }
+
+    public static class Provider {
+        public Prometheus prometheus;
+    }
+
+    public static class Prometheus {
+        public String address;
+        public String query;
+    }
+}

@@ -2,24 +2,15 @@ package io.qfserving.service.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.qfserving.service.metrics.GrafanaDashboard.Choice;
 import io.qfserving.service.metrics.GrafanaDashboard.Selection;
 import io.qfserving.service.testing.PrometheusServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -138,56 +129,16 @@ class DashboardTests {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class AgainstPrometheus {
 
-        private static final int SCRAPES_BEFORE_QUERYING = 3;
-
-        private HttpServer exporter;
-        private PrometheusServer prometheus;
+        private final ScrapedExposition scraped = new ScrapedExposition();
         private final Map<Choice, Selection> selections = new EnumMap<>(Choice.class);
 
-        private PrometheusServer prometheus() {
-            if (exporter == null) {
-                exporter = exporter();
-            }
-            if (prometheus == null) {
-                String target = exporter.getAddress().getAddress().getHostAddress() + ":" + exporter.getAddress().getPort();
-                prometheus = PrometheusServer.start(List.of(target));
-                prometheus.awaitScrapes(target, SCRAPES_BEFORE_QUERYING, Duration.ofSeconds(60));
-            }
-            return prometheus;
-        }
-
-        /** Serves {@link ServingExposition} where the server serves its metrics, one scrape further each time. */
-        private static HttpServer exporter() {
-            AtomicInteger scrapes = new AtomicInteger();
-            try {
-                HttpServer exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-                exporter.createContext("/actuator/prometheus", exchange -> {
-                    byte[] body = ServingExposition.render(scrapes.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                    exchange.sendResponseHeaders(200, body.length);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                });
-                exporter.start();
-                return exporter;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
         private Selection selection(Choice choice) {
-            return selections.computeIfAbsent(choice, c -> DASHBOARD.select(prometheus(), c));
+            return selections.computeIfAbsent(choice, c -> DASHBOARD.select(scraped.prometheus(), c));
         }
 
         @AfterAll
         void stop() {
-            if (prometheus != null) {
-                prometheus.close();
-            }
-            if (exporter != null) {
-                exporter.stop(0);
-            }
+            scraped.close();
         }
 
         @Test
@@ -206,7 +157,7 @@ class DashboardTests {
             return Stream.of(Choice.values()).flatMap(choice -> DASHBOARD.queries().stream().map(query ->
                     DynamicTest.dynamicTest(query.panel() + " " + query.refId() + " (" + choice + ")", () -> {
                         String expr = GrafanaDashboard.substitute(query.expr(), selection(choice).chosen());
-                        List<PrometheusServer.Sample> result = prometheus().query(expr);
+                        List<PrometheusServer.Sample> result = scraped.prometheus().query(expr);
                         assertThat(result).as(expr).isNotEmpty();
                         assertThat(result).as(expr).noneMatch(sample -> Double.isNaN(sample.value()));
                     })));

@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
 /**
  * What one qf-serving replica exposes on {@code /actuator/prometheus} (text format 0.0.4) while it
  * serves the issue's experiment: four arms, a shadow, feedback, direct calls and a few failures,
- * plus the JVM basics. Every series the dashboard reads is here, written from the description
- * below; counters and histograms grow with each scrape, so {@code rate()} sees steady traffic.
+ * the replace decisions of its two pairs, plus the JVM basics. Every series the dashboard reads is
+ * here, written from the description below; counters and histograms grow with each scrape, so
+ * {@code rate()} sees steady traffic.
  */
 final class ServingExposition {
 
@@ -20,6 +21,10 @@ final class ServingExposition {
 
     /** An experiment arm and the client requests it answers per scrape interval. */
     record Arm(String name, Model model, int requestsPerScrape) {}
+
+    /** A replace decision for one candidate/control pair of the experiment, with its anytime-valid bounds. */
+    record Decision(String candidate, String control, int decision, double lowerBound, double upperBound,
+            long observations) {}
 
     static final Model BASELINE_FLOAT =
             new Model("mobilenet-v2", "baseline", "float32", "tensorflow", 31_300_000, 719_034, 5_580_000, 0.735, 0.012);
@@ -35,6 +40,12 @@ final class ServingExposition {
     static final List<Arm> ARMS = List.of(
             new Arm("baseline-float", BASELINE_FLOAT, 25), new Arm("baseline-int8", BASELINE_INT8, 25),
             new Arm("qf-float", QF_FLOAT, 25), new Arm("qf-int8", QF_INT8, 25));
+
+    /** The pairs the default experiment decides: one decided (replace), one not yet (continue). */
+    static final Decision REPLACE = new Decision("qf-int8", "qf-float", 1, -0.004, 0.012, 4_800);
+    static final Decision CONTINUE = new Decision("qf-int8", "baseline-float", 0, -0.02, 0.03, 1_200);
+    static final List<Decision> DECISIONS = List.of(REPLACE, CONTINUE);
+
     /** Mirrored from every arm but its own, as the router does. */
     static final Model SHADOW = QF_INT8;
     static final String DATASET = "imagenette2-224/val";
@@ -82,6 +93,7 @@ final class ServingExposition {
                 "not_found");
         requestsServed.forEach((model, requests) -> modelWork(out, model, requests * IMAGES_PER_REQUEST));
         out.counter("qf_model_load_failures_total", labels("model", QF_INT8.name(), "version", "2"), 1);
+        DECISIONS.forEach(decision -> decision(out, decision));
         jvm(out);
         return out.text();
     }
@@ -128,6 +140,15 @@ final class ServingExposition {
         out.gauge("qf_model_size_bytes", labels, model.sizeBytes());
         out.gauge("qf_model_warmup_seconds", labels, 20 * model.meanLatencySeconds());
         out.gauge("qf_model_offline_top1", with(labels, "dataset", DATASET), model.top1());
+    }
+
+    private static void decision(Writer out, Decision decision) {
+        Map<String, String> labels = labels("experiment", EXPERIMENT, "candidate", decision.candidate(),
+                "control", decision.control());
+        out.gauge("qf_experiment_decision", labels, decision.decision());
+        out.gauge("qf_experiment_accuracy_difference_lower_bound", labels, decision.lowerBound());
+        out.gauge("qf_experiment_accuracy_difference_upper_bound", labels, decision.upperBound());
+        out.gauge("qf_experiment_observations", labels, decision.observations());
     }
 
     private static void jvm(Writer out) {

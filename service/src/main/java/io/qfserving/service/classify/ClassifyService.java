@@ -66,7 +66,7 @@ class ClassifyService {
                 .toList();
         String requestId = UUID.randomUUID().toString();
         store.served(requestId, new PendingPrediction(ModelTags.servedBy(result.model()), call.transport().label(),
-                route != null ? route.counters() : null, result.top1().stream().mapToInt(Integer::intValue).toArray(), null),
+                route != null ? route.counters(result.model().version()) : null, result.top1().stream().mapToInt(Integer::intValue).toArray()),
                 result.timing().total());
         if (route != null && route.mirrored()) {
             shadow.mirror(requestId, route, call.images(), result);

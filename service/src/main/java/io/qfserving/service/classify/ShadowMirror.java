@@ -2,6 +2,7 @@ package io.qfserving.service.classify;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.qfserving.service.experiment.CounterKey;
 import io.qfserving.service.experiment.ExperimentStore;
 import io.qfserving.service.experiment.Route;
 import io.qfserving.service.inference.Inference;
@@ -77,10 +78,11 @@ class ShadowMirror implements DisposableBean {
         List<Integer> primaryTop1 = primary.top1();
         List<Integer> shadowTop1 = shadow.top1();
         // Kept with the prediction so that its feedback also tells whether the shadow was right (a paired outcome).
-        store.shadowAnswered(requestId, shadowTop1.stream().mapToInt(Integer::intValue).toArray());
+        store.shadowAnswered(requestId, shadow.model().version(), shadowTop1.stream().mapToInt(Integer::intValue).toArray());
+        CounterKey pair = route.counters(primary.model().version()).shadowedBy(shadow.model().version());
         for (int i = 0; i < primaryTop1.size(); i++) {
             boolean agreed = primaryTop1.get(i).equals(shadowTop1.get(i));
-            store.shadowCompared(route.counters(), agreed);
+            store.shadowCompared(pair, agreed);
             Counter.builder("qf.shadow.comparisons").description("Top-1 agreement of primary and shadow answers per image")
                     .tags("experiment", route.experiment(),
                             "primary_model", primary.model().name(), "primary_version", primary.model().version(),

@@ -22,11 +22,13 @@ public record ExperimentReport(String experiment, long revision, String control,
     public record Interval(double lower, double upper) {}
 
     /**
+     * @param version the version of the variant's model that serves it now, whose statistics these are
+     *     (null when none is loaded here)
      * @param accuracyInterval the Wilson score interval of the accuracy: a fixed-sample interval, valid
      *     for one look at this sample size only, shown for orientation; decisions never use it
      * @param paired feedback on images that this variant and the experiment's shadow both answered
      */
-    public record VariantSummary(String variant, ModelRef model, long requests, long feedback, Double accuracy,
+    public record VariantSummary(String variant, ModelRef model, String version, long requests, long feedback, Double accuracy,
                                  Interval accuracyInterval, Double p50Millis, Double p95Millis,
                                  Double shadowAgreement, long shadowComparisons, VariantCounters.PairedOutcomes paired) {}
 

@@ -72,28 +72,31 @@ public interface ExperimentStore extends AutoCloseable {
      */
     void served(String requestId, PendingPrediction prediction, Duration latency);
 
-    /** Adds the shadow's answer to a remembered request, if it is still there (request path). */
-    void shadowAnswered(String requestId, int[] shadowTop1);
+    /** Adds the shadow model's version and answer to a remembered request, if it is still there (request path). */
+    void shadowAnswered(String requestId, String shadowVersion, int[] shadowTop1);
 
     /** @return the request while it awaits feedback; empty when unknown, expired or evicted */
     Optional<PendingPrediction> prediction(String requestId);
 
     /**
-     * Counts one image's feedback unless the image already has some: the check and the counts are
-     * one atomic step, so the same feedback sent to two replicas at once counts once.
+     * Marks one image as labelled and increments {@code counts}, unless the image already has
+     * feedback: the check and the counts are one atomic step, so the same feedback sent to two
+     * replicas at once counts once.
      *
-     * @param counters where to count it, or null for a request that no experiment routed (it is
-     *     only marked as labelled)
-     * @param shadowCorrect whether the shadow's answer for the image was right, or null when it has none
+     * @param counts what the feedback increments ({@link VariantTally#feedback}), all of one experiment
+     *     revision; none for a request that no experiment routed
      */
-    FeedbackOutcome recordFeedback(String requestId, int image, CounterKey counters, boolean correct, Boolean shadowCorrect);
+    FeedbackOutcome recordFeedback(String requestId, int image, List<VariantTally.Count> counts);
 
     // Counters
 
     /** A mirrored request's shadow answered, agreeing with the primary's top-1 or not (request path). */
     void shadowCompared(CounterKey counters, boolean agreed);
 
-    /** Counters per variant of one revision of an experiment (variants that saw nothing are absent). */
+    /**
+     * The counters of one revision of an experiment, by {@link CounterKey#tally()} (a variant under
+     * particular model versions); tallies that saw nothing are absent.
+     */
     Map<String, VariantCounters> counters(String experiment, long revision);
 
     // The store itself

@@ -5,12 +5,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks an experiment before it may route: names, weights, the shadow, the control, and that every
  * model it names is loaded. Collects all problems into one {@link InvalidExperimentException}.
  */
 final class ExperimentValidator {
+
+    /** Variant names are parts of counter names in the store (see {@link CounterKey#tally()}). */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final LoadedModels loadedModels;
 
@@ -45,6 +49,8 @@ final class ExperimentValidator {
             String label = isBlank(v.name()) ? "a variant without a name" : "variant '" + v.name() + "'";
             if (isBlank(v.name())) {
                 problems.add("every variant needs a name");
+            } else if (!NAME.matcher(v.name()).matches()) {
+                problems.add(label + ": a variant's name may hold letters, digits, '.', '_' and '-' only");
             } else if (!names.add(v.name())) {
                 problems.add("variant name '" + v.name() + "' is used twice");
             }

@@ -94,8 +94,9 @@ public final class InMemoryExperimentStore implements ExperimentStore {
     }
 
     @Override
-    public void shadowAnswered(String requestId, int[] shadowTop1) {
-        predictions.asMap().computeIfPresent(requestId, (id, p) -> new Pending(p.prediction().withShadow(shadowTop1), p.labelled()));
+    public void shadowAnswered(String requestId, String shadowVersion, int[] shadowTop1) {
+        predictions.asMap().computeIfPresent(requestId,
+                (id, p) -> new Pending(p.prediction().withShadow(shadowVersion, shadowTop1), p.labelled()));
     }
 
     @Override
@@ -104,7 +105,7 @@ public final class InMemoryExperimentStore implements ExperimentStore {
     }
 
     @Override
-    public FeedbackOutcome recordFeedback(String requestId, int image, CounterKey key, boolean correct, Boolean shadowCorrect) {
+    public FeedbackOutcome recordFeedback(String requestId, int image, List<VariantTally.Count> counts) {
         Pending pending = predictions.getIfPresent(requestId);
         if (pending == null) {
             return FeedbackOutcome.UNKNOWN;
@@ -115,9 +116,7 @@ public final class InMemoryExperimentStore implements ExperimentStore {
             }
             pending.labelled().set(image);
         }
-        if (key != null) {
-            increment(key, VariantTally.feedback(correct, shadowCorrect));
-        }
+        counts.forEach(count -> increment(count.key(), List.of(count.name())));
         return FeedbackOutcome.COUNTED;
     }
 
@@ -128,7 +127,7 @@ public final class InMemoryExperimentStore implements ExperimentStore {
 
     private void increment(CounterKey key, List<String> names) {
         Map<String, LongAdder> variant = counters.computeIfAbsent(key.experiment() + '\n' + key.revision(), k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(key.variant(), v -> new ConcurrentHashMap<>());
+                .computeIfAbsent(key.tally(), v -> new ConcurrentHashMap<>());
         names.forEach(name -> variant.computeIfAbsent(name, n -> new LongAdder()).increment());
     }
 

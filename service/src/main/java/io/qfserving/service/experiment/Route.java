@@ -27,8 +27,8 @@ public record Route(String experiment, long revision, String variant, ModelRef m
         return shadow != null;
     }
 
-    /** Where this request's events are counted. */
-    public CounterKey counters() {
-        return new CounterKey(experiment, revision, variant);
+    /** Where this request's events are counted, once {@code version} of the variant's model served it. */
+    public CounterKey counters(String version) {
+        return CounterKey.served(experiment, revision, variant, version);
     }
 }

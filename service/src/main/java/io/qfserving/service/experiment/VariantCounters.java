@@ -38,9 +38,6 @@ public record VariantCounters(long requests, long correct, long incorrect, Doubl
         if (requests < 0 || correct < 0 || incorrect < 0 || shadowAgreements < 0 || shadowAgreements > shadowComparisons) {
             throw new IllegalArgumentException("counters must be >= 0, and agreements at most comparisons");
         }
-        if (paired.total() > correct + incorrect) {
-            throw new IllegalArgumentException("paired outcomes are a part of the feedback");
-        }
     }
 
     /** A variant that has seen nothing yet. */

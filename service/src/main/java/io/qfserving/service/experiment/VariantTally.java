@@ -32,25 +32,30 @@ public final class VariantTally {
     }
 
     /**
-     * The counts one image's feedback increments.
+     * The counts one image's feedback increments: whether the variant was right, under
+     * {@code counters}; and, where the shadow answered it too, who of the two was right, under
+     * {@code counters.shadowedBy(shadowVersion)}.
      *
-     * @param shadowCorrect whether the shadow's answer for the image was right, or null when it has none
+     * @param shadowVersion the version of the shadow model that answered the image, or null when none did
      */
-    public static List<String> feedback(boolean correct, Boolean shadowCorrect) {
-        List<String> fields = new ArrayList<>(2);
-        fields.add(correct ? CORRECT : INCORRECT);
-        if (shadowCorrect != null) {
-            fields.add(PAIRED + (correct ? 1 : 0) + (shadowCorrect ? 1 : 0));
+    public static List<Count> feedback(CounterKey counters, boolean correct, String shadowVersion, Boolean shadowCorrect) {
+        List<Count> counts = new ArrayList<>(2);
+        counts.add(new Count(counters, correct ? CORRECT : INCORRECT));
+        if (shadowVersion != null && shadowCorrect != null) {
+            counts.add(new Count(counters.shadowedBy(shadowVersion), PAIRED + (correct ? 1 : 0) + (shadowCorrect ? 1 : 0)));
         }
-        return fields;
+        return counts;
     }
+
+    /** One count to increment: its name under a counter key. */
+    public record Count(CounterKey key, String name) {}
 
     /** The counts a shadow comparison increments. */
     public static List<String> shadowCompared(boolean agreed) {
         return agreed ? List.of(SHADOW_COMPARED, SHADOW_AGREED) : List.of(SHADOW_COMPARED);
     }
 
-    /** Adds up one variant's counts by name (absent names count 0). */
+    /** Adds up the counts of one tally ({@link CounterKey#tally()}) by name (absent names count 0). */
     public static VariantCounters counters(Map<String, Long> counts) {
         SortedMap<Integer, Long> latency = new TreeMap<>();
         counts.forEach((name, count) -> {

@@ -8,6 +8,7 @@ import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.experiment.CounterKey;
 import io.qfserving.service.experiment.ExperimentStore;
 import io.qfserving.service.experiment.PendingPrediction;
+import io.qfserving.service.experiment.VariantTally;
 import io.qfserving.service.metrics.ModelTags;
 import io.qfserving.service.repository.ModelRepository;
 import io.qfserving.service.repository.ModelStatus;
@@ -60,7 +61,9 @@ public class FeedbackService {
         int predicted = served.top1()[image];
         boolean correct = predicted == actual;
         Boolean shadowCorrect = served.shadowTop1() == null ? null : served.shadowTop1()[image] == actual;
-        switch (store.recordFeedback(requestId, image, served.counters(), correct, shadowCorrect)) {
+        List<VariantTally.Count> counts = served.counters() == null ? List.of()
+                : VariantTally.feedback(served.counters(), correct, served.shadowVersion(), shadowCorrect);
+        switch (store.recordFeedback(requestId, image, counts)) {
             case ALREADY_LABELLED -> throw new ServingException(ErrorKind.CONFLICT,
                     "image " + image + " of request " + requestId + " already has feedback");
             case UNKNOWN -> throw unknown(requestId);

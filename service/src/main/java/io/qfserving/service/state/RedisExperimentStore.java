@@ -42,8 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       once it answers, and a {@code labelled:<image>} field per image with feedback; it expires
  *       after {@code qf.feedback.ttl}. Feedback sets its field with HSETNX and counts in one script,
  *       so the same feedback sent to two replicas counts once.</li>
- *   <li>{@code {p}:counters:<experiment>:<revision>}: a hash of {@code <count>|<variant>} fields
- *       ({@link VariantTally}), incremented with HINCRBY.</li>
+ *   <li>{@code {p}:counters:<experiment>:<revision>}: a hash of {@code <count>|<tally>} fields
+ *       ({@link VariantTally}, {@link CounterKey#tally()}), incremented with HINCRBY.</li>
  * </ul>
  *
  * A served request is one script (its counts and its prediction), waited for at most
@@ -77,7 +77,7 @@ final class RedisExperimentStore implements ExperimentStore {
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return 0
             end
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('HSET', KEYS[1], unpack(ARGV))
             return 1
             """, Long.class);
     private static final RedisScript<Long> FEEDBACK = RedisScript.of("""
@@ -190,10 +190,11 @@ final class RedisExperimentStore implements ExperimentStore {
                 "variant", prediction.servedBy().variant(), "precision", prediction.servedBy().precision(),
                 "engine", prediction.servedBy().engine(), "transport", prediction.transport(), "top1", join(prediction.top1())));
         if (counters != null) {
-            args.addAll(List.of("experiment", counters.experiment(), "revision", Long.toString(counters.revision()), "arm", counters.variant()));
+            args.addAll(List.of("experiment", counters.experiment(), "revision", Long.toString(counters.revision()),
+                    "arm", counters.variant(), "versions", counters.versions()));
         }
         if (prediction.shadowTop1() != null) {
-            args.addAll(List.of("shadow", join(prediction.shadowTop1())));
+            args.addAll(List.of("shadow_version", prediction.shadowVersion(), "shadow", join(prediction.shadowTop1())));
         }
         String key = predictionKey(requestId);
         // Waited for, briefly: feedback may reach another replica as soon as the answer is out.
@@ -211,8 +212,9 @@ final class RedisExperimentStore implements ExperimentStore {
     }
 
     @Override
-    public void shadowAnswered(String requestId, int[] shadowTop1) {
-        fireAndForget("shadow answer", redis.execute(SET_IF_PRESENT, List.of(predictionKey(requestId)), List.of("shadow", join(shadowTop1))).then());
+    public void shadowAnswered(String requestId, String shadowVersion, int[] shadowTop1) {
+        fireAndForget("shadow answer", redis.execute(SET_IF_PRESENT, List.of(predictionKey(requestId)),
+                List.of("shadow_version", shadowVersion, "shadow", join(shadowTop1))).then());
     }
 
     @Override
@@ -222,22 +224,22 @@ final class RedisExperimentStore implements ExperimentStore {
             return Optional.empty();
         }
         CounterKey counters = hash.containsKey("experiment")
-                ? new CounterKey(hash.get("experiment"), Long.parseLong(hash.get("revision")), hash.get("arm")) : null;
+                ? new CounterKey(hash.get("experiment"), Long.parseLong(hash.get("revision")), hash.get("arm"), hash.get("versions")) : null;
         return Optional.of(new PendingPrediction(
                 new PendingPrediction.ServedBy(hash.get("model"), hash.get("version"), hash.get("variant"), hash.get("precision"), hash.get("engine")),
-                hash.get("transport"), counters, split(hash.get("top1")), hash.containsKey("shadow") ? split(hash.get("shadow")) : null));
+                hash.get("transport"), counters, split(hash.get("top1")), hash.get("shadow_version"),
+                hash.containsKey("shadow") ? split(hash.get("shadow")) : null));
     }
 
     @Override
-    public FeedbackOutcome recordFeedback(String requestId, int image, CounterKey counters, boolean correct, Boolean shadowCorrect) {
+    public FeedbackOutcome recordFeedback(String requestId, int image, List<VariantTally.Count> counts) {
         String prediction = predictionKey(requestId);
         List<String> args = new ArrayList<>();
         args.add("labelled:" + image);
-        if (counters != null) {
-            args.addAll(fields(counters, VariantTally.feedback(correct, shadowCorrect)));
-        }
-        long outcome = await("record feedback", redis.execute(FEEDBACK,
-                List.of(prediction, counters != null ? countersKey(counters) : prediction), args).next());
+        counts.forEach(count -> args.add(field(count.key(), count.name())));
+        // Every count of one feedback belongs to one revision of one experiment: one hash.
+        String hash = counts.isEmpty() ? prediction : countersKey(counts.getFirst().key());
+        long outcome = await("record feedback", redis.execute(FEEDBACK, List.of(prediction, hash), args).next());
         return outcome == 1 ? FeedbackOutcome.COUNTED : outcome == 0 ? FeedbackOutcome.ALREADY_LABELLED : FeedbackOutcome.UNKNOWN;
     }
 
@@ -253,22 +255,26 @@ final class RedisExperimentStore implements ExperimentStore {
                 fields(counters, VariantTally.shadowCompared(agreed))).then());
     }
 
-    /** A variant's counts as hash fields: {@code <count>|<variant>}. */
+    /** Counts as hash fields: {@code <count>|<tally>}. */
     private static List<String> fields(CounterKey counters, List<String> names) {
-        return names.stream().map(name -> name + '|' + counters.variant()).toList();
+        return names.stream().map(name -> field(counters, name)).toList();
+    }
+
+    private static String field(CounterKey counters, String name) {
+        return name + '|' + counters.tally();
     }
 
     @Override
     public Map<String, VariantCounters> counters(String experiment, long revision) {
         Map<String, String> hash = hash("read counters", countersKey(experiment, revision));
-        Map<String, Map<String, Long>> byVariant = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> byTally = new LinkedHashMap<>();
         hash.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(field -> {
             int bar = field.getKey().indexOf('|');
-            byVariant.computeIfAbsent(field.getKey().substring(bar + 1), v -> new HashMap<>())
+            byTally.computeIfAbsent(field.getKey().substring(bar + 1), t -> new HashMap<>())
                     .put(field.getKey().substring(0, bar), Long.parseLong(field.getValue()));
         });
         Map<String, VariantCounters> counters = new LinkedHashMap<>();
-        byVariant.forEach((variant, counts) -> counters.put(variant, VariantTally.counters(counts)));
+        byTally.forEach((tally, counts) -> counters.put(tally, VariantTally.counters(counts)));
         return counters;
     }
 

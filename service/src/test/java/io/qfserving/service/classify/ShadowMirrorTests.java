@@ -36,6 +36,8 @@ class ShadowMirrorTests {
     final MeterRegistry registry = new SimpleMeterRegistry();
     final ExperimentStore store = new InMemoryExperimentStore(100, Duration.ofHours(1), Clock.systemUTC());
     final ShadowMirror mirror = new ShadowMirror(inference, store, registry, new ShadowProperties(1, 1, 2));
+    /** Comparisons count under the variant with both versions: version 1 of the primary, version 1 of the shadow. */
+    static final String PRIMARY_AND_SHADOW = "qf-float@1~1";
     final Route route = new Route("exp", 1, "qf-float", new ModelRef("primary", null), Route.Assignment.WEIGHTED, new ModelRef("shadow", null));
 
     @AfterEach
@@ -67,7 +69,7 @@ class ShadowMirrorTests {
         // The worker updates the experiment statistics, then the meter: wait for the later of the two.
         await().untilAsserted(() -> assertThat(registry.find("qf.shadow.comparisons").tag("outcome", "agree")
                 .tag("shadow_model", "shadow").counters()).singleElement().extracting(Counter::count).isEqualTo(2.0));
-        assertThat(store.counters("exp", 1).get("qf-float").shadowAgreements()).isEqualTo(2);
+        assertThat(store.counters("exp", 1).get(PRIMARY_AND_SHADOW).shadowAgreements()).isEqualTo(2);
     }
 
     @Test
@@ -80,13 +82,13 @@ class ShadowMirrorTests {
         awaitCount("qf.shadow.dropped", "reason", "failed");
         mirror.mirror("request", route, List.of(new byte[1]), primary);
         awaitCount("qf.shadow.comparisons", "outcome", "disagree");
-        assertThat(store.counters("exp", 1).get("qf-float").shadowComparisons()).isEqualTo(1);
+        assertThat(store.counters("exp", 1).get(PRIMARY_AND_SHADOW).shadowComparisons()).isEqualTo(1);
     }
 
     @Test
     void theShadowsAnswerIsKeptWithThePredictionForPairedFeedback() {
         PendingPrediction primary = new PendingPrediction(new PendingPrediction.ServedBy("primary", "1", "qf", "float32", "tensorflow"),
-                "http", route.counters(), new int[] {1}, null);
+                "http", route.counters("1"), new int[] {1});
         store.served("request", primary, Duration.ofMillis(5));
         Inference shadow = inference("shadow", 2);
         given(inference.classifyAgain(any(), any(), any(), any(), any())).willReturn(shadow);
@@ -95,6 +97,7 @@ class ShadowMirrorTests {
 
         await().until(() -> store.prediction("request").orElseThrow().shadowTop1() != null);
         assertThat(store.prediction("request").orElseThrow().shadowTop1()).containsExactly(2);
+        assertThat(store.prediction("request").orElseThrow().shadowVersion()).isEqualTo("1");
     }
 
     @Test

@@ -36,7 +36,7 @@ class ExperimentRegistryTests {
 
         Route route = registry.route("mobilenet-v2", "client-1", null).orElseThrow();
         assertThat(route.variant()).isEqualTo("qf-int8");
-        assertThat(route.counters()).isEqualTo(new CounterKey("mobilenet-v2", 2, "qf-int8"));
+        assertThat(route.counters("1")).isEqualTo(new CounterKey("mobilenet-v2", 2, "qf-int8", "1"));
         assertThat(registry.list()).containsExactly(Fixtures.stored(Fixtures.fourArms(0, 0, 0, 100), 2));
     }
 

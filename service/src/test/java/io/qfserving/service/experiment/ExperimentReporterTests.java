@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.qfserving.service.repository.ModelRef;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The report: per-variant numbers, the replace decisions, and its verdict in words. */
@@ -23,9 +25,9 @@ class ExperimentReporterTests {
 
     @Test
     void rareDisagreementDecidesReplaceWithoutALabel() {
-        ExperimentReport report = reporter.report(Fixtures.stored(shadowed), Map.of(
+        ExperimentReport report = reporter.report(Fixtures.stored(shadowed), tallies(
                 "baseline-float", new VariantCounters(5_000, 0, 0, 12.6, 20.0, 4_990, 5_000, NO_PAIRS),
-                "qf-int8", counters(5_000, 0, 0, 6.0)));
+                "qf-int8", counters(5_000, 0, 0, 6.0)), VERSION_1);
 
         ExperimentReport.Decision decision = report.decisions().getFirst();
         assertThat(decision.state()).isEqualTo("replace");
@@ -42,9 +44,9 @@ class ExperimentReporterTests {
 
     @Test
     void labelledPairsWhereTheCandidateIsOftenWrongAloneDecideKeep() {
-        ExperimentReport report = reporter.report(Fixtures.stored(shadowed), Map.of(
+        ExperimentReport report = reporter.report(Fixtures.stored(shadowed), tallies(
                 "baseline-float", new VariantCounters(3_000, 2_330, 670, null, null, 2_830, 3_000,
-                        new VariantCounters.PairedOutcomes(2_300, 150, 20, 530))));
+                        new VariantCounters.PairedOutcomes(2_300, 150, 20, 530))), VERSION_1);
 
         ExperimentReport.Decision decision = report.decisions().getFirst();
         assertThat(decision.state()).isEqualTo("keep");
@@ -59,9 +61,9 @@ class ExperimentReporterTests {
 
     @Test
     void equalAccuracyOnSplitTrafficAloneIsNotDecidedAndSaysHowMuchMoreItNeeds() {
-        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
+        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), tallies(
                 "baseline-float", counters(10_000, 7_500, 2_500, 10.0),
-                "qf-int8", counters(10_000, 7_520, 2_480, 10.1)));
+                "qf-int8", counters(10_000, 7_520, 2_480, 10.1)), VERSION_1);
 
         ExperimentReport.Decision decision = report.decisions().getFirst();
         assertThat(decision.state()).isEqualTo("continue");
@@ -83,9 +85,9 @@ class ExperimentReporterTests {
                 List.of(new Experiment.Pair("qf-int8", "qf-float"), new Experiment.Pair("qf-int8", "baseline-float")));
         Experiment unnamed = new Experiment(e.name(), e.variants(), null, false, "qf-float");
 
-        assertThat(reporter.report(Fixtures.stored(named), Map.of()).decisions())
+        assertThat(reporter.report(Fixtures.stored(named), Map.of(), VERSION_1).decisions())
                 .extracting(d -> d.candidate() + " vs " + d.control()).containsExactly("qf-int8 vs qf-float", "qf-int8 vs baseline-float");
-        ExperimentReport report = reporter.report(Fixtures.stored(unnamed), Map.of());
+        ExperimentReport report = reporter.report(Fixtures.stored(unnamed), Map.of(), VERSION_1);
         assertThat(report.decisions()).extracting(d -> d.candidate() + " vs " + d.control())
                 .containsExactly("baseline-float vs qf-float", "baseline-int8 vs qf-float", "qf-int8 vs qf-float");
         assertThat(report.decisions()).allSatisfy(d -> {
@@ -98,9 +100,25 @@ class ExperimentReporterTests {
     }
 
     @Test
+    void statisticsRestartWhenAModelVersionChanges() {
+        Map<String, VariantCounters> tallies = tallies(
+                "baseline-float", new VariantCounters(5_000, 0, 0, 12.6, 20.0, 4_990, 5_000, NO_PAIRS),
+                "qf-int8", counters(5_000, 0, 0, 6.0));
+        CurrentVersions reloaded = ref -> Optional.of(ref.model().equals("qf-mobilenet-v2-int8") ? "2" : "1");
+
+        ExperimentReport report = reporter.report(Fixtures.stored(shadowed), tallies, reloaded);
+
+        assertThat(report.variants()).extracting(ExperimentReport.VariantSummary::version).containsExactly("1", "2");
+        assertThat(report.variants().get(1).requests()).as("the candidate's new version has served nothing yet").isZero();
+        assertThat(report.variants().getFirst().shadowComparisons()).as("nor has it answered a shadow copy").isZero();
+        assertThat(report.decisions().getFirst().state()).isEqualTo("continue");
+        assertThat(report.decisions().getFirst().evidence()).isEqualTo("none");
+    }
+
+    @Test
     void eachVariantGetsAccuracyWithItsWilsonIntervalLatencyAndShadowAgreement() {
-        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(
-                "baseline-float", new VariantCounters(1_000, 81, 182, 11.0, 19.5, 450, 500, new VariantCounters.PairedOutcomes(40, 2, 3, 15))));
+        ExperimentReport report = reporter.report(Fixtures.stored(shadowed), tallies(
+                "baseline-float", new VariantCounters(1_000, 81, 182, 11.0, 19.5, 450, 500, new VariantCounters.PairedOutcomes(40, 2, 3, 15))), VERSION_1);
 
         ExperimentReport.VariantSummary baseline = report.variants().getFirst();
         assertThat(baseline.requests()).isEqualTo(1_000);
@@ -117,7 +135,7 @@ class ExperimentReporterTests {
 
     @Test
     void aVariantThatHasSeenNothingHasNoAccuracyLatencyOrAgreement() {
-        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of());
+        ExperimentReport report = reporter.report(Fixtures.stored(twoArms), Map.of(), VERSION_1);
 
         ExperimentReport.VariantSummary qf = report.variants().get(1);
         assertThat(qf.model()).isEqualTo(new ModelRef("qf-mobilenet-v2-int8", "1"));
@@ -131,8 +149,8 @@ class ExperimentReporterTests {
     @Test
     void aMarginOtherThanOnePointAndAnotherConfidenceAreWordedAsSet() {
         ExperimentReporter lenient = new ExperimentReporter(new ReportSettings(0.975, 2.5));
-        ExperimentReport report = lenient.report(Fixtures.stored(shadowed), Map.of(
-                "baseline-float", new VariantCounters(5_000, 0, 0, null, null, 4_990, 5_000, NO_PAIRS)));
+        ExperimentReport report = lenient.report(Fixtures.stored(shadowed), tallies(
+                "baseline-float", new VariantCounters(5_000, 0, 0, null, null, 4_990, 5_000, NO_PAIRS)), VERSION_1);
 
         assertThat(report.decisions().getFirst().margin()).isEqualTo(0.025);
         assertThat(report.verdict()).contains("97.5% anytime-valid");
@@ -141,10 +159,28 @@ class ExperimentReporterTests {
     @Test
     void anExperimentWithOneVariantHasNothingToDecide() {
         ExperimentReport report = reporter.report(
-                Fixtures.stored(Fixtures.experiment(List.of(new Variant("only", "mobilenet-v2", null, 1)))), Map.of());
+                Fixtures.stored(Fixtures.experiment(List.of(new Variant("only", "mobilenet-v2", null, 1)))), Map.of(), VERSION_1);
 
         assertThat(report.decisions()).isEmpty();
         assertThat(report.verdict()).isEqualTo("only one variant, so there is nothing to decide");
+    }
+
+    /** Every model serves version 1. */
+    private static final CurrentVersions VERSION_1 = ref -> Optional.of("1");
+
+    /**
+     * The store's tallies when every model serves version 1: each variant's counters under its own
+     * tally, and again under the tally it shares with the shadow's version 1 (the report reads its
+     * own counts from the first and its shadow evidence from the second).
+     */
+    private static Map<String, VariantCounters> tallies(Object... variantsAndCounters) {
+        Map<String, VariantCounters> tallies = new HashMap<>();
+        for (int i = 0; i < variantsAndCounters.length; i += 2) {
+            VariantCounters counters = (VariantCounters) variantsAndCounters[i + 1];
+            tallies.put(variantsAndCounters[i] + "@1", counters);
+            tallies.put(variantsAndCounters[i] + "@1~1", counters);
+        }
+        return tallies;
     }
 
     private static VariantCounters counters(long requests, long correct, long incorrect, Double p50Millis) {

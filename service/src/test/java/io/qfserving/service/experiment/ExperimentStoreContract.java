@@ -32,7 +32,8 @@ public abstract class ExperimentStoreContract {
 
     private static final PendingPrediction.ServedBy SERVED_BY =
             new PendingPrediction.ServedBy("qf-mobilenet-v2-int8", "1", "qf", "int8", "onnxruntime");
-    private static final CounterKey QF_INT8 = new CounterKey("mobilenet-v2", 1, "qf-int8");
+    private static final CounterKey QF_INT8 = CounterKey.served("mobilenet-v2", 1, "qf-int8", "1");
+    private static final String SHADOW_VERSION = "2";
     private static final Duration LATENCY = Duration.ofMillis(5);
 
     protected ExperimentStore store;
@@ -139,69 +140,70 @@ public abstract class ExperimentStoreContract {
 
     @Test
     void aRememberedPredictionIsFoundByEveryReplicaWithItsShadowAnswer() {
-        PendingPrediction served = new PendingPrediction(SERVED_BY, "grpc", QF_INT8, new int[] {3, 7}, null);
+        PendingPrediction served = new PendingPrediction(SERVED_BY, "grpc", QF_INT8, new int[] {3, 7});
         store.served("request-1", served, LATENCY);
 
         assertThat(peer().prediction("request-1")).contains(served);
-        store.shadowAnswered("request-1", new int[] {3, 5});
-        await().untilAsserted(() -> assertThat(peer().prediction("request-1")).contains(served.withShadow(new int[] {3, 5})));
+        store.shadowAnswered("request-1", SHADOW_VERSION, new int[] {3, 5});
+        await().untilAsserted(() -> assertThat(peer().prediction("request-1")).contains(served.withShadow(SHADOW_VERSION, new int[] {3, 5})));
         assertThat(store.prediction("never-served")).isEmpty();
     }
 
     @Test
     void aDirectRequestIsRememberedWithoutCounters() {
-        PendingPrediction direct = new PendingPrediction(SERVED_BY, "http", null, new int[] {1}, null);
+        PendingPrediction direct = new PendingPrediction(SERVED_BY, "http", null, new int[] {1});
         store.served("direct", direct, LATENCY);
 
         assertThat(peer().prediction("direct")).contains(direct);
-        assertThat(peer().recordFeedback("direct", 0, null, true, null)).isEqualTo(FeedbackOutcome.COUNTED);
-        assertThat(store.recordFeedback("direct", 0, null, true, null)).isEqualTo(FeedbackOutcome.ALREADY_LABELLED);
+        assertThat(peer().recordFeedback("direct", 0, List.of())).isEqualTo(FeedbackOutcome.COUNTED);
+        assertThat(store.recordFeedback("direct", 0, List.of())).isEqualTo(FeedbackOutcome.ALREADY_LABELLED);
     }
 
     @Test
     void aShadowAnswerForAForgottenRequestCreatesNothing() {
-        store.shadowAnswered("never-served", new int[] {1});
+        store.shadowAnswered("never-served", SHADOW_VERSION, new int[] {1});
 
         assertThat(peer().prediction("never-served")).isEmpty();
-        assertThat(store.recordFeedback("never-served", 0, QF_INT8, true, null)).isEqualTo(FeedbackOutcome.UNKNOWN);
+        assertThat(store.recordFeedback("never-served", 0, feedback(true, null))).isEqualTo(FeedbackOutcome.UNKNOWN);
     }
 
     @Test
     void predictionsExpireAfterTheirTimeToLive() {
-        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}, null), LATENCY);
+        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}), LATENCY);
         assertThat(store.prediction("request-1")).isPresent();
 
         elapse(TTL.multipliedBy(2));
 
         assertThat(store.prediction("request-1")).isEmpty();
-        assertThat(peer().recordFeedback("request-1", 0, QF_INT8, true, null)).isEqualTo(FeedbackOutcome.UNKNOWN);
-        assertThat(store.counters("mobilenet-v2", 1).get("qf-int8").correct()).isZero();
+        assertThat(peer().recordFeedback("request-1", 0, feedback(true, null))).isEqualTo(FeedbackOutcome.UNKNOWN);
+        assertThat(store.counters("mobilenet-v2", 1).get(QF_INT8.tally()).correct()).isZero();
     }
 
     // Feedback and counters
 
     @Test
     void eachImageCountsItsFeedbackOnceWithThePairedOutcomeWhenTheShadowAnswered() {
-        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3, 7, 9}, new int[] {3, 2, 9}), LATENCY);
+        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3, 7, 9}, SHADOW_VERSION, new int[] {3, 2, 9}), LATENCY);
 
-        assertThat(store.recordFeedback("request-1", 0, QF_INT8, true, true)).isEqualTo(FeedbackOutcome.COUNTED);
-        assertThat(peer().recordFeedback("request-1", 0, QF_INT8, true, true)).isEqualTo(FeedbackOutcome.ALREADY_LABELLED);
-        assertThat(peer().recordFeedback("request-1", 1, QF_INT8, false, true)).isEqualTo(FeedbackOutcome.COUNTED);
-        assertThat(store.recordFeedback("request-1", 2, QF_INT8, false, null)).isEqualTo(FeedbackOutcome.COUNTED);
+        assertThat(store.recordFeedback("request-1", 0, feedback(true, true))).isEqualTo(FeedbackOutcome.COUNTED);
+        assertThat(peer().recordFeedback("request-1", 0, feedback(true, true))).isEqualTo(FeedbackOutcome.ALREADY_LABELLED);
+        assertThat(peer().recordFeedback("request-1", 1, feedback(false, true))).isEqualTo(FeedbackOutcome.COUNTED);
+        assertThat(store.recordFeedback("request-1", 2, feedback(false, null))).isEqualTo(FeedbackOutcome.COUNTED);
 
-        VariantCounters counters = peer().counters("mobilenet-v2", 1).get("qf-int8");
-        assertThat(counters.correct()).isEqualTo(1);
-        assertThat(counters.incorrect()).isEqualTo(2);
-        assertThat(counters.paired()).isEqualTo(new VariantCounters.PairedOutcomes(1, 0, 1, 0));
+        Map<String, VariantCounters> counters = peer().counters("mobilenet-v2", 1);
+        assertThat(counters.get(QF_INT8.tally()).correct()).isEqualTo(1);
+        assertThat(counters.get(QF_INT8.tally()).incorrect()).isEqualTo(2);
+        // Who of the two was right counts where the variant's and the shadow's versions are counted together.
+        assertThat(counters.get(QF_INT8.shadowedBy(SHADOW_VERSION).tally()).paired()).isEqualTo(new VariantCounters.PairedOutcomes(1, 0, 1, 0));
     }
 
     @Test
     void theSameFeedbackSentToManyReplicasAtOnceCountsOnce() throws Exception {
-        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}, null), LATENCY);
+        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3}), LATENCY);
         List<Callable<FeedbackOutcome>> senders = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             ExperimentStore replica = i % 2 == 0 ? store : peer();
-            senders.add(() -> replica.recordFeedback("request-1", 0, QF_INT8, true, null));
+            senders.add(() -> replica.recordFeedback("request-1", 0, feedback(true, null)));
         }
 
         List<FeedbackOutcome> outcomes = new ArrayList<>();
@@ -210,30 +212,35 @@ public abstract class ExperimentStoreContract {
         }
 
         assertThat(outcomes).containsOnlyOnce(FeedbackOutcome.COUNTED).hasSize(16);
-        assertThat(store.counters("mobilenet-v2", 1).get("qf-int8").correct()).isEqualTo(1);
+        assertThat(store.counters("mobilenet-v2", 1).get(QF_INT8.tally()).correct()).isEqualTo(1);
     }
 
     @Test
-    void countersAddUpWhatEveryReplicaCountedPerVariantAndRevision() {
+    void countersAddUpWhatEveryReplicaCountedPerVariantVersionsAndRevision() {
+        CounterKey baseline = CounterKey.served("mobilenet-v2", 1, "baseline-float", "1");
+        CounterKey reloaded = CounterKey.served("mobilenet-v2", 1, "qf-int8", "2");
+        CounterKey shadowed = QF_INT8.shadowedBy(SHADOW_VERSION);
         for (int i = 1; i <= 100; i++) {
             (i % 2 == 0 ? store : peer()).served("request-" + i, routed(QF_INT8), Duration.ofMillis(i));
         }
-        store.served("baseline", routed(new CounterKey("mobilenet-v2", 1, "baseline-float")), Duration.ofMillis(40));
-        store.served("next-revision", routed(new CounterKey("mobilenet-v2", 2, "qf-int8")), Duration.ofMillis(40));
-        store.served("direct", new PendingPrediction(SERVED_BY, "http", null, new int[] {0}, null), Duration.ofMillis(40));
-        peer().shadowCompared(QF_INT8, true);
-        store.shadowCompared(QF_INT8, true);
-        store.shadowCompared(QF_INT8, false);
+        store.served("baseline", routed(baseline), Duration.ofMillis(40));
+        store.served("reloaded", routed(reloaded), Duration.ofMillis(40));
+        store.served("next-revision", routed(CounterKey.served("mobilenet-v2", 2, "qf-int8", "1")), Duration.ofMillis(40));
+        store.served("direct", new PendingPrediction(SERVED_BY, "http", null, new int[] {0}), Duration.ofMillis(40));
+        peer().shadowCompared(shadowed, true);
+        store.shadowCompared(shadowed, true);
+        store.shadowCompared(shadowed, false);
 
-        await().untilAsserted(() -> assertThat(store.counters("mobilenet-v2", 1).get("qf-int8"))
-                .extracting(VariantCounters::requests, VariantCounters::shadowAgreements, VariantCounters::shadowComparisons)
-                .containsExactly(100L, 2L, 3L));
+        await().untilAsserted(() -> assertThat(store.counters("mobilenet-v2", 1).get(shadowed.tally()))
+                .extracting(VariantCounters::shadowAgreements, VariantCounters::shadowComparisons).containsExactly(2L, 3L));
+        await().untilAsserted(() -> assertThat(store.counters("mobilenet-v2", 1).get(QF_INT8.tally()).requests()).isEqualTo(100));
         Map<String, VariantCounters> revisionOne = peer().counters("mobilenet-v2", 1);
-        assertThat(revisionOne).containsOnlyKeys("qf-int8", "baseline-float");
-        assertThat(revisionOne.get("qf-int8").p50Millis()).isCloseTo(50, within(50 * 0.02));
-        assertThat(revisionOne.get("qf-int8").p95Millis()).isCloseTo(95, within(95 * 0.02));
-        assertThat(revisionOne.get("baseline-float").requests()).isEqualTo(1);
-        assertThat(peer().counters("mobilenet-v2", 2).get("qf-int8").requests()).isEqualTo(1);
+        assertThat(revisionOne).containsOnlyKeys(QF_INT8.tally(), shadowed.tally(), baseline.tally(), reloaded.tally());
+        assertThat(revisionOne.get(QF_INT8.tally()).p50Millis()).isCloseTo(50, within(50 * 0.02));
+        assertThat(revisionOne.get(QF_INT8.tally()).p95Millis()).isCloseTo(95, within(95 * 0.02));
+        assertThat(revisionOne.get(baseline.tally()).requests()).isEqualTo(1);
+        assertThat(revisionOne.get(reloaded.tally()).requests()).as("another version counts apart").isEqualTo(1);
+        assertThat(peer().counters("mobilenet-v2", 2).get(QF_INT8.tally()).requests()).isEqualTo(1);
         assertThat(peer().counters("mobilenet-v2", 3)).isEmpty();
     }
 
@@ -244,8 +251,12 @@ public abstract class ExperimentStoreContract {
         assertThat(store.describe()).isNotBlank();
     }
 
+    private static List<VariantTally.Count> feedback(boolean correct, Boolean shadowCorrect) {
+        return VariantTally.feedback(QF_INT8, correct, shadowCorrect == null ? null : SHADOW_VERSION, shadowCorrect);
+    }
+
     private static PendingPrediction routed(CounterKey counters) {
-        return new PendingPrediction(SERVED_BY, "http", counters, new int[] {0}, null);
+        return new PendingPrediction(SERVED_BY, "http", counters, new int[] {0});
     }
 
     private static <T> List<Future<T>> runTogether(List<Callable<T>> calls) throws InterruptedException {

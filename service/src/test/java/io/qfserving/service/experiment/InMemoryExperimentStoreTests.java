@@ -31,7 +31,7 @@ class InMemoryExperimentStoreTests extends ExperimentStoreContract {
     void beyondItsBoundPredictionsAreEvicted() {
         ExperimentStore small = new InMemoryExperimentStore(10, TTL, clock);
         PendingPrediction served = new PendingPrediction(
-                new PendingPrediction.ServedBy("m", "1", "qf", "int8", "onnxruntime"), "http", null, new int[] {0}, null);
+                new PendingPrediction.ServedBy("m", "1", "qf", "int8", "onnxruntime"), "http", null, new int[] {0});
         for (int i = 0; i < 1000; i++) {
             small.served("request-" + i, served, Duration.ofMillis(5));
         }

@@ -103,9 +103,9 @@ class RedisExperimentStoreTests extends ExperimentStoreContract {
 
     @Test
     void withRedisDownTheRequestPathGoesOnAndCountsWhatItLostWhileEverythingElseSaysSoThenItRecovers() {
-        CounterKey key = new CounterKey("mobilenet-v2", 1, "qf-int8");
+        CounterKey key = CounterKey.served("mobilenet-v2", 1, "qf-int8", "1");
         PendingPrediction served = new PendingPrediction(new PendingPrediction.ServedBy("m", "1", "qf", "int8", "onnxruntime"),
-                "http", key, new int[] {1}, null);
+                "http", key, new int[] {1});
         store.ping();
         redis.stop();
         try {

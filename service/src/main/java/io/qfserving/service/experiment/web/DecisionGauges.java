@@ -3,6 +3,7 @@ package io.qfserving.service.experiment.web;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.qfserving.service.experiment.CurrentVersions;
 import io.qfserving.service.experiment.ExperimentRegistry;
 import io.qfserving.service.experiment.ExperimentReport;
 import io.qfserving.service.experiment.ExperimentReporter;
@@ -40,6 +41,7 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
     private final ExperimentRegistry registry;
     private final ExperimentStore store;
     private final ExperimentReporter reporter;
+    private final CurrentVersions versions;
     private final MultiGauge decision;
     private final MultiGauge lower;
     private final MultiGauge upper;
@@ -49,8 +51,9 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("experiment-decisions").daemon().factory());
     private ScheduledFuture<?> updating;
 
-    DecisionGauges(ExperimentRegistry registry, ExperimentStore store, ExperimentReporter reporter, MeterRegistry meters,
-                   StateProperties state) {
+    DecisionGauges(ExperimentRegistry registry, ExperimentStore store, ExperimentReporter reporter, CurrentVersions versions,
+                   MeterRegistry meters, StateProperties state) {
+        this.versions = versions;
         this.registry = registry;
         this.store = store;
         this.reporter = reporter;
@@ -69,7 +72,7 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
         List<Map.Entry<Tags, ExperimentReport.Decision>> rows = new ArrayList<>();
         try {
             for (StoredExperiment stored : registry.list()) {
-                ExperimentReport report = reporter.report(stored, store.counters(stored.name(), stored.revision()));
+                ExperimentReport report = reporter.report(stored, store.counters(stored.name(), stored.revision()), versions);
                 for (ExperimentReport.Decision d : report.decisions()) {
                     rows.add(Map.entry(Tags.of("experiment", stored.name(), "candidate", d.candidate(), "control", d.control()), d));
                 }

@@ -1,6 +1,7 @@
 package io.qfserving.service.experiment.web;
 
 import io.qfserving.service.errors.ServingException;
+import io.qfserving.service.experiment.CurrentVersions;
 import io.qfserving.service.experiment.Experiment;
 import io.qfserving.service.experiment.ExperimentRegistry;
 import io.qfserving.service.experiment.ExperimentReport;
@@ -40,9 +41,11 @@ class ExperimentController {
     private final ExperimentSync sync;
     private final ExperimentReporter reporter;
     private final AdminAuthorization admin;
+    private final CurrentVersions versions;
 
     ExperimentController(ExperimentRegistry registry, ExperimentStore store, ExperimentSync sync, ExperimentReporter reporter,
-                         AdminAuthorization admin) {
+                         AdminAuthorization admin, CurrentVersions versions) {
+        this.versions = versions;
         this.registry = registry;
         this.store = store;
         this.sync = sync;
@@ -67,7 +70,7 @@ class ExperimentController {
     @GetMapping("/v1/experiments/{name}/report")
     ExperimentReport report(@PathVariable String name) {
         StoredExperiment stored = find(name);
-        return reporter.report(stored, store.counters(name, stored.revision()));
+        return reporter.report(stored, store.counters(name, stored.revision()), versions);
     }
 
     @Operation(summary = "Create or replace an experiment on every replica (admin bearer token)")

@@ -1,36 +1,12 @@
 package io.qfserving.deploy;
 
-import io.kubernetes.client.common.KubernetesObject;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.util.ModelMapper;
 import java.util.List;
 
-/**
- * The part of Argo Rollouts' {@code argoproj.io/v1alpha1} AnalysisTemplate that the chart renders,
- * registered with client-java so that {@code Yaml.loadAll} parses it strictly (an unknown field
- * fails), as {@link ServiceMonitor} does. Public fields because SnakeYAML fills them by name.
- */
-public class AnalysisTemplate implements KubernetesObject {
+/** The part of Argo Rollouts' {@code argoproj.io/v1alpha1} AnalysisTemplate that the chart renders. */
+public class AnalysisTemplate extends CustomResource {
 
-    public String apiVersion;
-    public String kind;
-    public V1ObjectMeta metadata;
     public Spec spec;
-
-    @Override
-    public V1ObjectMeta getMetadata() {
-        return metadata;
-    }
-
-    @Override
-    public String getApiVersion() {
-        return apiVersion;
-    }
-
-    @Override
-    public String getKind() {
-        return kind;
-    }
 
     static void register() {
         ModelMapper.addModelMap("argoproj.io", "v1alpha1", "AnalysisTemplate", "analysistemplates", true,

@@ -3,21 +3,25 @@ package io.qfserving.service.errors;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * Every HTTP error as an RFC 9457 problem detail ({@code application/problem+json}): ours from
  * {@link ErrorKind}, Spring MVC's own (wrong media type, missing part, body over the multipart limit)
- * from its defaults. Each also carries {@code error}, the field Open Inference Protocol clients read.
+ * from its defaults, each also carrying its detail as {@code error}; on Open Inference Protocol paths
+ * ({@code /v2}), the protocol's own body instead.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -55,11 +59,25 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return serving(ServingException.from(e), request);
     }
 
+    /**
+     * Open Inference Protocol paths answer the protocol's own error body, exactly {@code {"error": "..."}}:
+     * its clients (Triton's among them) parse it strictly and reject any other field.
+     */
     @Override
     protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (body instanceof ProblemDetail problem && problem.getDetail() != null) {
+            if (request instanceof ServletWebRequest servlet && isOpenInferenceProtocol(servlet.getRequest().getRequestURI())) {
+                HttpHeaders plain = new HttpHeaders();
+                plain.addAll(headers);
+                plain.setContentType(MediaType.APPLICATION_JSON);
+                return new ResponseEntity<>(Map.of("error", problem.getDetail()), plain, status);
+            }
             problem.setProperty("error", problem.getDetail());
         }
         return super.createResponseEntity(body, headers, status, request);
+    }
+
+    private static boolean isOpenInferenceProtocol(String path) {
+        return path.equals("/v2") || path.startsWith("/v2/");
     }
 }

@@ -137,7 +137,11 @@ class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBa
         if (k.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.INT64_PARAM) {
             throw ServingException.badRequest("parameter 'classification' of '" + output + "' must be an int64_param");
         }
-        return Math.toIntExact(Math.min(k.getInt64Param(), Integer.MAX_VALUE));
+        if (k.getInt64Param() < 0 || k.getInt64Param() > Integer.MAX_VALUE) {
+            throw ServingException.badRequest("parameter 'classification' of '" + output + "' must be from 0 to "
+                    + Integer.MAX_VALUE + ", got " + k.getInt64Param());
+        }
+        return (int) k.getInt64Param();
     }
 
     private static <T> void reply(StreamObserver<T> responses, T response) {

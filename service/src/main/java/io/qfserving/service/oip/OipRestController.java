@@ -21,8 +21,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,12 +36,6 @@ class OipRestController {
 
     record ServerMetadata(String name, String version, List<String> extensions) {}
 
-    record InferRequestJson(String id, Map<String, Object> parameters, List<InputJson> inputs, List<OutputJson> outputs) {}
-
-    record InputJson(String name, List<Long> shape, String datatype, Map<String, Object> parameters, JsonNode data) {}
-
-    record OutputJson(String name, Map<String, Object> parameters) {}
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record InferResponseJson(String modelName, String modelVersion,
                              String id, List<OutputTensorJson> outputs) {}
@@ -54,11 +46,13 @@ class OipRestController {
     private final OipService oip;
     private final InferenceService inference;
     private final JsonMapper json;
+    private final OipJsonRequests requests;
 
     OipRestController(OipService oip, InferenceService inference, JsonMapper json) {
         this.oip = oip;
         this.inference = inference;
         this.json = json;
+        this.requests = new OipJsonRequests(json);
     }
 
     @Operation(summary = "Server metadata")
@@ -106,102 +100,9 @@ class OipRestController {
         if (jsonLength < 0 || jsonLength > body.length) {
             throw ServingException.badRequest(HEADER_LENGTH + " is " + headerLength + " but the body has " + body.length + " bytes");
         }
-        InferRequestJson request = parse(body, jsonLength);
-        OipService.Response response = oip.infer(model, version, decode(request, body, jsonLength),
+        OipService.Response response = oip.infer(model, version, requests.decode(body, jsonLength),
                 inference.deadline(HttpRequests.timeout(timeout)), Transport.HTTP);
         return encode(response);
-    }
-
-    private InferRequestJson parse(byte[] body, int length) {
-        try {
-            InferRequestJson request = json.readValue(body, 0, length, InferRequestJson.class);
-            if (request == null || request.inputs() == null) {
-                throw ServingException.badRequest("the request has no 'inputs'");
-            }
-            return request;
-        } catch (JacksonException e) {
-            throw ServingException.badRequest("the inference request is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    /** JSON {@code data} (flat or nested) or the binary section, in input order. */
-    private static OipService.Request decode(InferRequestJson request, byte[] body, int jsonLength) {
-        List<OipService.Input> inputs = new ArrayList<>();
-        int offset = jsonLength;
-        for (InputJson in : request.inputs()) {
-            if (in.name() == null || in.shape() == null || in.datatype() == null) {
-                throw ServingException.badRequest("every input needs 'name', 'shape' and 'datatype'");
-            }
-            long[] shape = in.shape().stream().mapToLong(Long::longValue).toArray();
-            if (!OipTensors.FP32.equals(in.datatype())) {
-                throw ServingException.badRequest("input '" + in.name() + "' is " + in.datatype() + "; only FP32 is accepted");
-            }
-            Integer binarySize = intParameter(in.parameters(), "binary_data_size", in.name());
-            float[] values;
-            if (binarySize != null) {
-                int size = binarySize;
-                if (size < 0 || offset + size > body.length) {
-                    throw ServingException.badRequest("input '" + in.name() + "' declares " + size + " binary bytes; the body has "
-                            + (body.length - offset) + " left");
-                }
-                values = OipTensors.fp32(body, offset, size, in.name());
-                offset += size;
-            } else {
-                values = flatten(in.data(), in.name(), OipTensors.elements(shape, in.name()));
-            }
-            inputs.add(new OipService.Input(in.name(), in.datatype(), shape, values));
-        }
-        List<OipService.RequestedOutput> outputs = new ArrayList<>();
-        if (request.outputs() != null) {
-            for (OutputJson out : request.outputs()) {
-                Map<String, Object> p = out.parameters() == null ? Map.of() : out.parameters();
-                Integer classification = intParameter(p, "classification", out.name());
-                outputs.add(new OipService.RequestedOutput(out.name(), classification == null ? 0 : classification,
-                        Boolean.TRUE.equals(p.get("binary_data"))));
-            }
-        }
-        boolean binaryByDefault = request.parameters() != null && Boolean.TRUE.equals(request.parameters().get("binary_data_output"));
-        return new OipService.Request(request.id(), inputs, outputs, binaryByDefault);
-    }
-
-    private static Integer intParameter(Map<String, Object> parameters, String key, String tensor) {
-        Object value = parameters == null ? null : parameters.get(key);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
-            throw ServingException.badRequest("parameter '" + key + "' of '" + tensor + "' must be an integer, got " + value);
-        }
-        return number.intValue();
-    }
-
-    /** The numbers of a JSON tensor, flat or nested row-major; at most {@code expected} are read. */
-    private static float[] flatten(JsonNode data, String input, int expected) {
-        if (data == null || !data.isArray()) {
-            throw ServingException.badRequest("input '" + input + "' has no 'data' array (or binary_data_size)");
-        }
-        float[] values = new float[expected];
-        int count = flattenInto(data, values, 0, input);
-        if (count != expected) {
-            throw ServingException.badRequest("input '" + input + "' carries " + count + " values; its shape needs " + expected);
-        }
-        return values;
-    }
-
-    private static int flattenInto(JsonNode node, float[] values, int position, String input) {
-        for (JsonNode element : node) {
-            if (element.isArray()) {
-                position = flattenInto(element, values, position, input);
-            } else if (element.isNumber()) {
-                if (position >= values.length) {
-                    return position + 1;
-                }
-                values[position++] = element.floatValue();
-            } else {
-                throw ServingException.badRequest("input '" + input + "' holds a non-number: " + element);
-            }
-        }
-        return position;
     }
 
     private ResponseEntity<byte[]> encode(OipService.Response response) {

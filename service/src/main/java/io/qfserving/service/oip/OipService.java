@@ -150,6 +150,13 @@ class OipService {
             throw ServingException.badRequest("input '" + INPUT + "' has shape " + Arrays.toString(shape) + " (" + expected
                     + " values) but carries " + input.values().length + " values");
         }
+        float[] values = input.values();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw ServingException.badRequest("input '" + INPUT + "' holds " + values[i] + " at element " + i
+                        + "; FP32 inputs must be finite");
+            }
+        }
         int size = p.height() * p.width() * 3;
         List<float[]> images = new ArrayList<>((int) shape[0]);
         for (int i = 0; i < shape[0]; i++) {

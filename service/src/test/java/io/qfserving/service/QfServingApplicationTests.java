@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -26,16 +27,20 @@ class QfServingApplicationTests {
     @Value("${local.grpc.server.port}")
     int grpcPort;
 
+    @LocalManagementPort
+    int managementPort;
+
     @Test
-    void bothTransportsListenOnFreePortsSoTestsRunBesideAServer() {
+    void everyPortIsFreeSoTestsRunBesideAServer() {
         assertThat(port).isPositive().isNotEqualTo(8080);
         assertThat(grpcPort).isPositive().isNotEqualTo(9090).isNotEqualTo(port);
+        assertThat(managementPort).isPositive().isNotEqualTo(8081).isNotIn(port, grpcPort);
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void healthReportsEveryEmbeddedModel() throws Exception {
-        ResponseEntity<Map> response = RestClient.create("http://localhost:" + port)
+        ResponseEntity<Map> response = RestClient.create("http://localhost:" + managementPort)
                 .get().uri("/actuator/health").retrieve().toEntity(Map.class);
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
         Map<String, Object> models = (Map<String, Object>) ((Map<String, Object>) response.getBody().get("components")).get("models");

@@ -67,17 +67,22 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (body instanceof ProblemDetail problem && problem.getDetail() != null) {
             if (request instanceof ServletWebRequest servlet && isOpenInferenceProtocol(servlet.getRequest().getRequestURI())) {
-                HttpHeaders plain = new HttpHeaders();
-                plain.addAll(headers);
-                plain.setContentType(MediaType.APPLICATION_JSON);
-                return new ResponseEntity<>(Map.of("error", problem.getDetail()), plain, status);
+                return protocolError(status, headers, problem.getDetail());
             }
             problem.setProperty("error", problem.getDetail());
         }
         return super.createResponseEntity(body, headers, status, request);
     }
 
-    private static boolean isOpenInferenceProtocol(String path) {
+    static boolean isOpenInferenceProtocol(String path) {
         return path.equals("/v2") || path.startsWith("/v2/");
+    }
+
+    /** The Open Inference Protocol's error body, exactly {@code {"error": detail}}. */
+    static ResponseEntity<Object> protocolError(HttpStatusCode status, HttpHeaders headers, String detail) {
+        HttpHeaders plain = new HttpHeaders();
+        plain.addAll(headers);
+        plain.setContentType(MediaType.APPLICATION_JSON);
+        return new ResponseEntity<>(Map.of("error", detail), plain, status);
     }
 }

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -38,13 +39,18 @@ class ExperimentApiTests {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     Http http;
+    Http management;
 
     final byte[] jpeg = TestImages.jpeg(TestImages.scene(200, 150, 51));
 
     @BeforeEach
     void client() {
         http = new Http(port);
+        management = new Http(managementPort);
     }
 
     private Http.Response classify(String... headers) {
@@ -99,7 +105,7 @@ class ExperimentApiTests {
                 ("{\"request_id\":\"" + other + "\",\"label\":\"zebra\"}").getBytes(StandardCharsets.UTF_8)).status())
                 .as("a label the model does not have").isEqualTo(400);
 
-        String metrics = http.get("/actuator/prometheus").text();
+        String metrics = management.get("/actuator/prometheus").text();
         assertThat(metrics).containsPattern("qf_feedback_total\\{[^}]*experiment=\"mobilenet-v2\",experiment_variant=\"baseline-int8\""
                 + "[^}]*outcome=\"correct\"[^}]*} [1-9]");
     }
@@ -134,7 +140,7 @@ class ExperimentApiTests {
             classify("X-Variant", "qf-float");
         }
         // The shadow copies run after the answers came back: wait for their comparison to be exposed.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.get("/actuator/prometheus").text())
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(management.get("/actuator/prometheus").text())
                 .containsPattern("qf_shadow_comparisons_total\\{experiment=\"mobilenet-v2\",outcome=\"(agree|disagree)\","
                         + "primary_model=\"qf-mobilenet-v2\",primary_version=\"1\",shadow_model=\"qf-mobilenet-v2-int8\",shadow_version=\"1\"}")
                 .contains("transport=\"shadow\""));
@@ -206,7 +212,7 @@ class ExperimentApiTests {
                 .containsExactly("qf-int8 vs qf-float", "qf-int8 vs baseline-float");
         assertThat(report.get("decisions").get(0).get("state").asString()).isIn("replace", "continue", "keep");
         assertThat(report.get("verdict").asString()).contains("qf-int8", "qf-float", "baseline-float");
-        assertThat(http.get("/actuator/prometheus").text())
+        assertThat(management.get("/actuator/prometheus").text())
                 .contains("qf_experiment_decision{candidate=\"qf-int8\",control=\"qf-float\",experiment=\"mobilenet-v2\"}")
                 .contains("qf_experiment_accuracy_difference_lower_bound{candidate=\"qf-int8\",control=\"baseline-float\"")
                 .contains("qf_experiment_observations{candidate=\"qf-int8\"");

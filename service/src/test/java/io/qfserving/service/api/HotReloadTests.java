@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -45,6 +46,9 @@ class HotReloadTests {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Test
     void aNewVersionTakesOverUnderLoadAndACorruptOneIsRefused() throws Exception {
@@ -82,8 +86,9 @@ class HotReloadTests {
         }
         assertThat(failures).as("no request failed while versions changed").isEmpty();
         assertThat(servedBy).containsOnlyKeys("1", "2");
-        assertThat(http.get("/actuator/health").json().get("components").get("models").get("details").get("failed").has(MODEL + "/3")).isTrue();
-        assertThat(http.get("/actuator/prometheus").text()).contains("qf_model_load_failures_total{model=\"" + MODEL + "\",version=\"3\"} 1.0");
+        Http management = new Http(managementPort);
+        assertThat(management.get("/actuator/health").json().get("components").get("models").get("details").get("failed").has(MODEL + "/3")).isTrue();
+        assertThat(management.get("/actuator/prometheus").text()).contains("qf_model_load_failures_total{model=\"" + MODEL + "\",version=\"3\"} 1.0");
     }
 
     private static int served(Map<String, AtomicInteger> servedBy, String version) {

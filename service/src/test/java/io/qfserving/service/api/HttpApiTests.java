@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -26,7 +27,11 @@ class HttpApiTests {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     Http http;
+    Http management;
 
     final byte[] jpeg = TestImages.jpeg(TestImages.scene(320, 240, 11));
     final byte[] png = TestImages.png(TestImages.scene(200, 260, 12));
@@ -34,6 +39,7 @@ class HttpApiTests {
     @BeforeEach
     void client() {
         http = new Http(port);
+        management = new Http(managementPort);
     }
 
     @Test
@@ -137,7 +143,7 @@ class HttpApiTests {
             assertThat(problem.get("error").asString()).as(what).isEqualTo(problem.get("detail").asString());
         });
         assertThat(http.post("/v1/classify", "image/jpeg", jpeg).status()).as("the next good request").isEqualTo(200);
-        assertThat(http.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(management.get("/actuator/health/liveness").status()).isEqualTo(200);
     }
 
     @Test
@@ -204,7 +210,11 @@ class HttpApiTests {
         assertThat(metadata.get("platform").asString()).isEqualTo("tensorflow_savedmodel");
         assertThat(metadata.get("inputs").get(0).get("shape").toString()).isEqualTo("[-1,128,128,3]");
 
-        assertThat(http.get("/actuator/health/readiness").json().get("status").asString()).isEqualTo("UP");
+        assertThat(management.get("/actuator/health/readiness").json().get("status").asString()).isEqualTo("UP");
+        assertThat(http.get("/actuator/health").status()).as("no actuator on the public port").isEqualTo(404);
+        Http.Response errorPage = http.get("/error");
+        assertThat(errorPage.status()).as("the error page itself is not a resource").isEqualTo(404);
+        assertThat(errorPage.json().get("detail").asString()).isEqualTo("no such resource");
         assertThat(http.get("/v3/api-docs").json().get("paths").propertyNames())
                 .contains("/v1/classify", "/v1/models/{model}:classify", "/v2/models/{model}/infer", "/v1/models");
         assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
@@ -213,7 +223,7 @@ class HttpApiTests {
     @Test
     void servedRequestsShowInPrometheusMetrics() {
         assertThat(http.post("/v1/models/qf-mobilenet-v1:classify", "image/png", png).status()).isEqualTo(200);
-        String metrics = http.get("/actuator/prometheus").text();
+        String metrics = management.get("/actuator/prometheus").text();
         assertThat(metrics).containsPattern("qf_requests_total\\{engine=\"tensorflow\",experiment=\"\",experiment_variant=\"\","
                 + "model=\"qf-mobilenet-v1\",outcome=\"success\",precision=\"float32\",transport=\"http\",variant=\"qf\",version=\"1\"} [1-9]");
         assertThat(metrics).contains("qf_request_duration_seconds_bucket{").contains("stage=\"preprocess\"");

@@ -58,6 +58,11 @@ class ReplicasTests {
         return new Http(Integer.parseInt(server.getEnvironment().getProperty("local.server.port")));
     }
 
+    /** The actuator of the replica started first. */
+    private Http firstManagement() {
+        return new Http(Integer.parseInt(servers.getFirst().getEnvironment().getProperty("local.management.port")));
+    }
+
     @Test
     void threeReplicasShareFeedbackExperimentChangesAndReports() {
         redis = RedisServer.start();
@@ -128,9 +133,9 @@ class ReplicasTests {
             assertThat(feedback.json().get("type").asString()).isEqualTo("urn:qf-serving:problem:unavailable");
             assertThat(feedback.json().get("detail").asString()).contains("shared experiment state is unavailable");
             assertThat(server.get("/v1/experiments/mobilenet-v2/report").status()).isEqualTo(503);
-            JsonNode health = server.get("/actuator/health").json();
+            JsonNode health = firstManagement().get("/actuator/health").json();
             assertThat(health.path("components").path("state").path("status").asString()).isEqualTo("DOWN");
-            assertThat(server.get("/actuator/health/readiness").status()).as("readiness stays UP").isEqualTo(200);
+            assertThat(firstManagement().get("/actuator/health/readiness").status()).as("readiness stays UP").isEqualTo(200);
 
             redis.restart();
             await().atMost(Duration.ofSeconds(30)).until(() -> feedback(server, server.post(EXPERIMENT, "image/jpeg", IMAGE)).status() == 200);
@@ -138,7 +143,7 @@ class ReplicasTests {
             load.get();
         }
         assertThat(failures).as("classify calls that failed").isEmpty();
-        assertThat(server.get("/actuator/prometheus").text()).containsPattern("qf_state_errors_total\\{[^}]*operation=\"served\"[^}]*} [1-9]");
+        assertThat(firstManagement().get("/actuator/prometheus").text()).containsPattern("qf_state_errors_total\\{[^}]*operation=\"served\"[^}]*} [1-9]");
     }
 
     private static Http.Response feedback(Http server, Http.Response classified) {

@@ -45,6 +45,7 @@ public final class ShadowBenchmark {
             System.out.printf("experiment mobilenet-v2 pinned to qf-float (qf-mobilenet-v2), shadow qf-int8; %s; %d rounds per setting%n",
                     load.describe(), rounds);
             String base = "http://localhost:" + server.getEnvironment().getProperty("local.server.port");
+            String management = "http://localhost:" + server.getEnvironment().getProperty("local.management.port");
             URI classify = URI.create(base + "/v1/models/mobilenet-v2:classify");
             HttpClient admin = HttpClient.newHttpClient();
             System.out.println("| concurrency | p50 ms, shadow 0% | p50 ms, shadow 100% | p50 ratio | req/s 0% | req/s 100% | shadow compared | shadow dropped |");
@@ -52,7 +53,7 @@ public final class ShadowBenchmark {
             for (int concurrency : concurrencies) {
                 List<ClosedLoop.Result> off = new ArrayList<>();
                 List<ClosedLoop.Result> on = new ArrayList<>();
-                double[] before = shadowCounters(admin, base);
+                double[] before = shadowCounters(admin, management);
                 for (int round = 0; round < rounds; round++) {
                     for (int percent : new int[] {0, 100}) {
                         setShadow(admin, base, percent);
@@ -62,7 +63,7 @@ public final class ShadowBenchmark {
                 }
                 setShadow(admin, base, 0);
                 Thread.sleep(2000);
-                double[] after = shadowCounters(admin, base);
+                double[] after = shadowCounters(admin, management);
                 ClosedLoop.Result a = ClosedLoop.Result.merge(off);
                 ClosedLoop.Result b = ClosedLoop.Result.merge(on);
                 System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f | %.3f | %.1f | %.1f | %.0f | %.0f |%n", concurrency,
@@ -89,8 +90,8 @@ public final class ShadowBenchmark {
     }
 
     /** Shadow copies compared and dropped so far, from the server's own metrics. */
-    private static double[] shadowCounters(HttpClient admin, String base) throws IOException, InterruptedException {
-        String metrics = admin.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+    private static double[] shadowCounters(HttpClient admin, String management) throws IOException, InterruptedException {
+        String metrics = admin.send(HttpRequest.newBuilder(URI.create(management + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
         double[] counts = new double[2];
         Matcher m = COUNTER.matcher(metrics);

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -87,11 +88,14 @@ class LiveDashboardTests {
     @Value("${local.grpc.server.port}")
     int grpcPort;
 
+    @LocalManagementPort
+    int managementPort;
+
     final byte[] jpeg = TestImages.jpeg(TestImages.scene(224, 224, 61));
 
     @Test
     void prometheusSeesTheConfiguredSplitStickyClientsAndDataForEveryPanel() throws Exception {
-        String target = "localhost:" + port;
+        String target = "localhost:" + managementPort;
         try (PrometheusServer prometheus = PrometheusServer.start(List.of(target))) {
             Http http = new Http(port);
             Map<String, Integer> answered = new HashMap<>();

@@ -51,12 +51,18 @@ COPY --from=build /app/snapshot-dependencies/ ./
 COPY models/repository/ models/repository/
 COPY --from=build /app/application/ ./
 
+# OpenAPI and Swagger UI describe the whole API to whoever asks: off in the image, on with
+# -e SPRINGDOC_API_DOCS_ENABLED=true -e SPRINGDOC_SWAGGER_UI_ENABLED=true.
 ENV QF_REPOSITORY_PATH=/opt/qf-serving/models/repository \
-    SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/
+    SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/ \
+    SPRINGDOC_API_DOCS_ENABLED=false \
+    SPRINGDOC_SWAGGER_UI_ENABLED=false
 USER ${APP_UID}:${APP_UID}
-EXPOSE 8080 9090
+# HTTP, the actuator's management port (probes, health details, metrics; keep it off public
+# networks) and gRPC.
+EXPOSE 8080 8081 9090
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
-  CMD curl -fsS -o /dev/null http://127.0.0.1:8080/actuator/health/readiness || exit 1
+  CMD curl -fsS -o /dev/null http://127.0.0.1:8081/actuator/health/readiness || exit 1
 # Heap is half the container's memory: TensorFlow and ONNX Runtime allocate outside the heap.
 # JAVA_TOOL_OPTIONS adds or overrides flags without rebuilding.
 ENTRYPOINT ["java", \

@@ -7,7 +7,9 @@
 #
 # Settings: QF_SMOKE_PHOTO (a JPEG; default: one Imagenette validation photo from ../shared/data),
 # QF_SMOKE_CLASSIFY=false to check health only (images built before the classify endpoints),
-# QF_SMOKE_READY_TIMEOUT (seconds; default 1200, emulated arm64 start-up is slow).
+# QF_SMOKE_MANAGEMENT_PORT (the container's actuator port; default 8081, 8080 for images built
+# before the separate management port), QF_SMOKE_READY_TIMEOUT (seconds; default 1200, emulated
+# arm64 start-up is slow).
 # Run as root, after build-images.sh. Needs podman, runc and, on x86_64, qemu-user-static 10.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,9 @@ source scripts/lib/images.sh
 
 READY_TIMEOUT=${QF_SMOKE_READY_TIMEOUT:-1200}
 HTTP_PORT=18080
+MANAGEMENT_PORT=18081
 GRPC_PORT=19090
+CONTAINER_MANAGEMENT_PORT=${QF_SMOKE_MANAGEMENT_PORT:-8081}
 validation_photos=(../shared/data/imagenette2-224/val/n03888257/*.JPEG)   # sorted by the glob
 PHOTO=${QF_SMOKE_PHOTO:-${validation_photos[0]}}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -54,17 +58,19 @@ load_platform() {
 }
 
 # Starts the container as the chart runs it (read-only root, /tmp writable) and echoes the
-# seconds until /actuator/health/readiness answers 200. The open-file limit is this shell's and
-# the process limit a modest fixed one: podman's defaults are above what a sandbox may grant.
+# seconds until /actuator/health/readiness answers 200 on the management port. The open-file limit
+# is this shell's and the process limit a modest fixed one: podman's defaults are above what a
+# sandbox may grant.
 start_and_wait_ready() {
   local arch=$1 started
   started=$(date +%s)
   podman_ run -d --name "$(container_name "$arch")" \
     --ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit nproc=8192:8192 \
     --read-only --tmpfs /tmp:rw,size=256m \
-    -p "127.0.0.1:$HTTP_PORT:8080" -p "127.0.0.1:$GRPC_PORT:9090" \
+    -p "127.0.0.1:$HTTP_PORT:8080" -p "127.0.0.1:$MANAGEMENT_PORT:$CONTAINER_MANAGEMENT_PORT" \
+    -p "127.0.0.1:$GRPC_PORT:9090" \
     "localhost/qf-serving-smoke:$arch" >/dev/null
-  until curl -fs -o /dev/null "http://127.0.0.1:$HTTP_PORT/actuator/health/readiness"; do
+  until curl -fs -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/actuator/health/readiness"; do
     if [ "$(podman_ inspect --format '{{.State.Running}}' "$(container_name "$arch")")" != true ]; then
       podman_ logs "$(container_name "$arch")" | tail -40 >&2
       echo "the $arch container stopped before it was ready" >&2
@@ -82,7 +88,8 @@ start_and_wait_ready() {
 
 run_smoke_tests() {
   nice -n 10 ./mvnw -B -q -pl deploy -am test -Dtest=ImageSmokeTests -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dqf.smoke.http="http://127.0.0.1:$HTTP_PORT" -Dqf.smoke.grpc="127.0.0.1:$GRPC_PORT" \
+    -Dqf.smoke.http="http://127.0.0.1:$HTTP_PORT" -Dqf.smoke.management="http://127.0.0.1:$MANAGEMENT_PORT" \
+    -Dqf.smoke.grpc="127.0.0.1:$GRPC_PORT" \
     -Dqf.smoke.photo="$PHOTO" -Dqf.smoke.classify="${QF_SMOKE_CLASSIFY:-true}"
 }
 

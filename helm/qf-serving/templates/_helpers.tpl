@@ -54,15 +54,36 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if $shared }}true{{ end }}
 {{- end }}
 
+{{/*
+Whether the management port gets a ClusterIP Service of its own: a NodePort or LoadBalancer Service
+would publish it outside the cluster with the others.
+*/}}
+{{- define "qf-serving.separateManagementService" -}}
+{{- if ne .Values.service.type "ClusterIP" }}true{{ end }}
+{{- end }}
+
+{{- define "qf-serving.managementServicePort" -}}
+- name: management
+  port: {{ .Values.service.managementPort }}
+  targetPort: management
+  protocol: TCP
+  appProtocol: http
+{{- end }}
+
+{{/* The Service that carries the management port. */}}
+{{- define "qf-serving.managementService" -}}
+{{- include "qf-serving.fullname" . }}{{ if include "qf-serving.separateManagementService" . }}-management{{ end }}
+{{- end }}
+
 {{- define "qf-serving.modelsClaim" -}}
 {{- default (printf "%s-models" (include "qf-serving.fullname" .)) .Values.models.persistence.existingClaim }}
 {{- end }}
 
-{{/* An HTTP probe on the container's http port: dict with "path" and "settings" (timings). */}}
+{{/* An HTTP probe on the container's management port: dict with "path" and "settings" (timings). */}}
 {{- define "qf-serving.httpProbe" -}}
 httpGet:
   path: {{ .path }}
-  port: http
+  port: management
 {{ toYaml .settings }}
 {{- end }}
 

@@ -11,10 +11,16 @@ import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** docker-compose.yml, its Prometheus configuration and the Grafana dashboard it provisions. */
+/**
+ * docker-compose.yml, its Prometheus configuration, the Grafana dashboard it provisions and the
+ * image settings it relies on.
+ */
 class ComposeStackTests {
 
     private static final String APT_HINT = "Debian: apt-get install -y docker-compose prometheus";
+    /** The server's actuator (probes, health details, metrics) is on its management port, not on 8080. */
+    private static final String MANAGEMENT_PORT = "8081";
+    private static final String READINESS_URL = "http://127.0.0.1:" + MANAGEMENT_PORT + "/actuator/health/readiness";
 
     @Test
     void dockerComposeAcceptsTheStack() throws Exception {
@@ -31,7 +37,7 @@ class ComposeStackTests {
     }
 
     @Test
-    void prometheusScrapesTheServersActuatorEndpoint() {
+    void prometheusScrapesTheServersActuatorEndpointOnTheManagementPort() {
         Map<String, Object> services = get(yaml(ProjectFiles.COMPOSE_FILE), "services");
         Map<String, Object> job = first(get(yaml(ProjectFiles.PROMETHEUS_CONFIG), "scrape_configs"));
         assertThat(job).containsEntry("metrics_path", "/actuator/prometheus");
@@ -39,8 +45,36 @@ class ComposeStackTests {
         assertThat(targets).singleElement().satisfies(target -> {
             String[] hostAndPort = target.split(":");
             assertThat(services).containsKey(hostAndPort[0]);
-            assertThat(hostAndPort[1]).isEqualTo("8080");
+            assertThat(hostAndPort[1]).isEqualTo(MANAGEMENT_PORT);
         });
+    }
+
+    /** The compose healthcheck stands in for the image's HEALTHCHECK, which the OCI archive drops. */
+    @Test
+    void serverHealthcheckAsksTheManagementPortForReadinessAsTheImageDoes() {
+        Map<String, Object> server = get(get(yaml(ProjectFiles.COMPOSE_FILE), "services"), "qf-serving");
+        List<String> healthcheck = get(get(server, "healthcheck"), "test");
+        assertThat(healthcheck).containsSubsequence("CMD", "curl").endsWith(READINESS_URL);
+        assertThat(dockerfileInstructions("HEALTHCHECK")).singleElement().asString().contains(" " + READINESS_URL + " ");
+    }
+
+    /** The stack builds and runs the Dockerfile's image (build: .) with the defaults it sets. */
+    @Test
+    void theImageExposesTheManagementPortAndKeepsOpenApiOff() {
+        assertThat(dockerfileInstructions("EXPOSE")).singleElement().asString()
+                .matches("EXPOSE( \\d+)+").contains(" " + MANAGEMENT_PORT);
+        assertThat(dockerfileInstructions("ENV")).singleElement().asString()
+                .contains("SPRINGDOC_API_DOCS_ENABLED=false", "SPRINGDOC_SWAGGER_UI_ENABLED=false");
+    }
+
+    /** Health details are for the operator on the Docker host, not for the network. */
+    @Test
+    void publishesTheManagementPortOnLoopbackOnly() {
+        Map<String, Object> server = get(get(yaml(ProjectFiles.COMPOSE_FILE), "services"), "qf-serving");
+        List<String> ports = get(server, "ports");
+        assertThat(ports).filteredOn(port -> port.endsWith(":" + MANAGEMENT_PORT))
+                .containsExactly("127.0.0.1:" + MANAGEMENT_PORT + ":" + MANAGEMENT_PORT);
+        assertThat(ports).contains("8080:8080", "9090:9090");
     }
 
     @Test
@@ -90,6 +124,12 @@ class ComposeStackTests {
         assertThat(targets).extracting(target -> target.path("expr").asString())
                 .anySatisfy(expr -> assertThat(expr).contains("qf_requests_total"))
                 .anySatisfy(expr -> assertThat(expr).contains("qf_request_duration_seconds_bucket"));
+    }
+
+    /** The Dockerfile's instructions of that kind, each on one line (continuations joined). */
+    private static List<String> dockerfileInstructions(String kind) {
+        return ProjectFiles.read(ProjectFiles.DOCKERFILE).replace("\\\n", " ").lines()
+                .filter(line -> line.startsWith(kind + " ")).map(line -> line.replaceAll("\\s+", " ").strip()).toList();
     }
 
     private static Map<String, Object> yaml(Path file) {

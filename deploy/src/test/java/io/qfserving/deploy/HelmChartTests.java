@@ -147,6 +147,31 @@ class HelmChartTests {
                 + "{experiment=\"mobilenet-v2\", candidate=\"qf-int8\", control=\"qf-float\"})");
     }
 
+    /** A NodePort or LoadBalancer Service publishes every port it has outside the cluster. */
+    @Test
+    void keepsTheManagementPortOnAClusterIpServiceWhenTheServiceIsPublished(@TempDir Path work) throws IOException {
+        Path loadBalancer = Files.writeString(work.resolve("load-balancer.yaml"), """
+                service:
+                  type: LoadBalancer
+                serviceMonitor:
+                  enabled: true
+                """);
+        RenderedChart chart = RenderedChart.render(loadBalancer);
+
+        V1Service published = service(chart, "qf-qf-serving");
+        assertThat(published.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(published.getSpec().getPorts()).extracting(V1ServicePort::getName).containsExactlyInAnyOrder("http", "grpc");
+        V1Service management = service(chart, "qf-qf-serving-management");
+        assertThat(management.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(management.getSpec().getPorts())
+                .extracting(V1ServicePort::getName, V1ServicePort::getPort, port -> port.getTargetPort().getStrValue())
+                .containsExactly(tuple("management", 8081, "management"));
+        assertThat(management.getSpec().getSelector()).isEqualTo(published.getSpec().getSelector());
+        ServiceMonitor monitor = chart.one(ServiceMonitor.class);
+        assertThat(monitor.spec.selector.getMatchLabels()).isEqualTo(management.getSpec().getSelector());
+        assertThat(monitor.spec.endpoints).singleElement().satisfies(endpoint -> assertThat(endpoint.port).isEqualTo("management"));
+    }
+
     @Test
     void refusesSeveralReplicasWithoutRedis(@TempDir Path work) throws IOException {
         Path replicas = Files.writeString(work.resolve("replicas.yaml"), """
@@ -196,11 +221,13 @@ class HelmChartTests {
         }
 
         @Test
-        void probesUseTheActuatorHealthGroupsOnTheHttpPort() {
+        void probesUseTheActuatorHealthGroupsOnTheManagementPort() {
             V1Container container = chart.container();
-            assertHttpProbe(container.getStartupProbe(), "/actuator/health/liveness");
-            assertHttpProbe(container.getLivenessProbe(), "/actuator/health/liveness");
-            assertHttpProbe(container.getReadinessProbe(), "/actuator/health/readiness");
+            assertManagementProbe(container.getStartupProbe(), "/actuator/health/liveness");
+            assertManagementProbe(container.getLivenessProbe(), "/actuator/health/liveness");
+            assertManagementProbe(container.getReadinessProbe(), "/actuator/health/readiness");
+            assertThat(chart.env("MANAGEMENT_SERVER_PORT")).as("the port the server puts the actuator on")
+                    .contains(String.valueOf(containerPort(chart, "management")));
             assertThat(container.getStartupProbe().getPeriodSeconds() * container.getStartupProbe().getFailureThreshold())
                     .as("seconds the startup probe allows for loading and warming the models")
                     .isGreaterThanOrEqualTo(120);
@@ -226,15 +253,23 @@ class HelmChartTests {
         }
 
         @Test
-        void exposesHttpAndGrpcOnContainerAndService() {
+        void exposesHttpGrpcAndManagementOnContainerAndService() {
             assertThat(chart.container().getPorts()).extracting(V1ContainerPort::getName, V1ContainerPort::getContainerPort)
-                    .containsExactlyInAnyOrder(tuple("http", 8080), tuple("grpc", 9090));
+                    .containsExactlyInAnyOrder(tuple("http", 8080), tuple("grpc", 9090), tuple("management", 8081));
             V1Service service = chart.one(V1Service.class);
+            assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
             assertThat(service.getSpec().getPorts())
                     .extracting(V1ServicePort::getName, V1ServicePort::getPort, port -> port.getTargetPort().getStrValue())
-                    .containsExactlyInAnyOrder(tuple("http", 8080, "http"), tuple("grpc", 9090, "grpc"));
+                    .containsExactlyInAnyOrder(tuple("http", 8080, "http"), tuple("grpc", 9090, "grpc"),
+                            tuple("management", 8081, "management"));
             assertThat(service.getSpec().getSelector())
                     .isEqualTo(chart.one(V1Deployment.class).getSpec().getSelector().getMatchLabels());
+        }
+
+        @Test
+        void keepsOpenApiAndSwaggerUiOff() {
+            assertThat(chart.env("SPRINGDOC_API_DOCS_ENABLED")).contains("false");
+            assertThat(chart.env("SPRINGDOC_SWAGGER_UI_ENABLED")).contains("false");
         }
 
         @Test
@@ -273,11 +308,13 @@ class HelmChartTests {
         private final RenderedChart chart = RenderedChart.render(ALL_OPTIONS);
 
         @Test
-        void routesTheIngressToTheHttpPort() {
+        void routesTheIngressToTheHttpPortOnly() {
             V1Ingress ingress = chart.one(V1Ingress.class);
             var rule = ingress.getSpec().getRules().getFirst();
             assertThat(rule.getHost()).isEqualTo("classify.example.com");
-            assertThat(rule.getHttp().getPaths().getFirst().getBackend().getService().getPort().getName()).isEqualTo("http");
+            assertThat(ingress.getSpec().getRules()).flatExtracting(r -> r.getHttp().getPaths())
+                    .extracting(path -> path.getBackend().getService().getPort().getName())
+                    .containsOnly("http");
             assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
             assertThat(ingress.getSpec().getTls().getFirst().getSecretName()).isEqualTo("classify-tls");
         }
@@ -301,12 +338,14 @@ class HelmChartTests {
         }
 
         @Test
-        void letsPrometheusOperatorScrapeTheActuatorEndpoint() {
+        void letsPrometheusOperatorScrapeTheActuatorEndpointOnTheManagementPort() {
             ServiceMonitor monitor = chart.one(ServiceMonitor.class);
             assertThat(monitor.metadata.getLabels()).containsEntry("release", "kube-prometheus-stack");
-            assertThat(monitor.spec.selector.getMatchLabels()).isEqualTo(chart.one(V1Service.class).getSpec().getSelector());
+            V1Service service = chart.one(V1Service.class);
+            assertThat(monitor.spec.selector.getMatchLabels()).isEqualTo(service.getSpec().getSelector());
+            assertThat(service.getSpec().getPorts()).extracting(V1ServicePort::getName).contains("management");
             assertThat(monitor.spec.endpoints).singleElement().satisfies(endpoint -> {
-                assertThat(endpoint.port).isEqualTo("http");
+                assertThat(endpoint.port).isEqualTo("management");
                 assertThat(endpoint.path).isEqualTo("/actuator/prometheus");
                 assertThat(endpoint.interval).isEqualTo("15s");
             });
@@ -385,6 +424,12 @@ class HelmChartTests {
         }
 
         @Test
+        void turnsOpenApiAndSwaggerUiOn() {
+            assertThat(chart.env("SPRINGDOC_API_DOCS_ENABLED")).contains("true");
+            assertThat(chart.env("SPRINGDOC_SWAGGER_UI_ENABLED")).contains("true");
+        }
+
+        @Test
         void passesSettingsJvmFlagsAndExtraEnvironment() {
             String settings = configMap(chart, "qf-qf-serving-config").getData().get("application.yml");
             assertThat(settings).contains("shutdown: graceful");
@@ -435,9 +480,21 @@ class HelmChartTests {
         assertThat(ChartLint.problems(result)).isEmpty();
     }
 
-    private static void assertHttpProbe(V1Probe probe, String path) {
+    private static void assertManagementProbe(V1Probe probe, String path) {
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
-        assertThat(probe.getHttpGet().getPort().getStrValue()).isEqualTo("http");
+        assertThat(probe.getHttpGet().getPort().getStrValue()).isEqualTo("management");
+    }
+
+    private static int containerPort(RenderedChart chart, String name) {
+        return chart.container().getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port " + name)).getContainerPort();
+    }
+
+    private static V1Service service(RenderedChart chart, String name) {
+        List<V1Service> services = chart.all(V1Service.class);
+        return services.stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no Service " + name + " among " + services.stream()
+                        .map(s -> s.getMetadata().getName()).toList()));
     }
 
     private static V1PodSpec podSpec(RenderedChart chart) {

@@ -43,10 +43,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Starts the built image with Testcontainers, as the chart and run-image-smoke.sh run it (read-only
- * root, {@code /tmp} a tmpfs, explicit open-file and process limits), and calls it over HTTP and
- * gRPC. Needs a Docker-API engine: scripts/run-testcontainers.sh starts podman's API service and
- * runs this class. Skipped, saying why, where no engine is reachable (CI) or the engine does not
- * have the image.
+ * root, {@code /tmp} a tmpfs, explicit open-file and process limits), and calls it over HTTP, its
+ * management port and gRPC. Needs a Docker-API engine: scripts/run-testcontainers.sh starts podman's
+ * API service and runs this class. Skipped, saying why, where no engine is reachable (CI) or the
+ * engine does not have the image.
  * <p>
  * {@code qf.image}: the image to start, from the engine's local images (default the amd64 image
  * that run-image-smoke.sh loads).
@@ -56,6 +56,7 @@ class ImageContainerTests {
 
     private static final String IMAGE = System.getProperty("qf.image", "localhost/qf-serving-smoke:amd64");
     private static final int HTTP_PORT = 8080;
+    private static final int MANAGEMENT_PORT = 8081;
     private static final int GRPC_PORT = 9090;
     /** The image's non-root user (Dockerfile APP_UID). */
     private static final String APP_UID = "10001";
@@ -74,7 +75,7 @@ class ImageContainerTests {
         long openFileLimit = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getMaxFileDescriptorCount();
         container = new GenericContainer<>(DockerImageName.parse(IMAGE))
-                .withExposedPorts(HTTP_PORT, GRPC_PORT)
+                .withExposedPorts(HTTP_PORT, MANAGEMENT_PORT, GRPC_PORT)
                 .withTmpFs(Map.of("/tmp", "rw,size=256m"))
                 // The open-file limit is this JVM's (the JDK raises it to the hard limit): an engine's
                 // default (rootful podman's 1048576) may be above what the sandbox it runs in grants.
@@ -83,7 +84,7 @@ class ImageContainerTests {
                         .withUlimits(List.of(new Ulimit("nofile", openFileLimit, openFileLimit),
                                 new Ulimit("nproc", PROCESS_LIMIT, PROCESS_LIMIT))))
                 .withLogConsumer(CONTAINER_LOG)
-                .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(HTTP_PORT)
+                .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(MANAGEMENT_PORT)
                         .withStartupTimeout(STARTUP_TIMEOUT));
         long started = System.nanoTime();
         try {
@@ -106,7 +107,7 @@ class ImageContainerTests {
 
     @BeforeEach
     void connect() {
-        server = new RunningServer(URI.create("http://" + container.getHost() + ":" + container.getMappedPort(HTTP_PORT)),
+        server = new RunningServer(mappedUrl(HTTP_PORT), mappedUrl(MANAGEMENT_PORT),
                 container.getHost() + ":" + container.getMappedPort(GRPC_PORT), CALL_TIMEOUT);
     }
 
@@ -118,6 +119,16 @@ class ImageContainerTests {
     @Test
     void reportsReadyWithItsModelsLoaded() throws Exception {
         server.assertReadyWithItsModelsLoaded();
+    }
+
+    @Test
+    void servesItsMetricsOnTheManagementPort() throws Exception {
+        server.assertServesItsMetrics();
+    }
+
+    @Test
+    void keepsTheActuatorAndOpenApiOffTheHttpPort() throws Exception {
+        server.assertHttpPortKeepsActuatorAndOpenApiOff();
     }
 
     @Test
@@ -176,6 +187,10 @@ class ImageContainerTests {
                         + "or name another with -Dqf.image");
             }
         }
+    }
+
+    private static URI mappedUrl(int containerPort) {
+        return URI.create("http://" + container.getHost() + ":" + container.getMappedPort(containerPort));
     }
 
     private static String springStartupLine() {

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Calls a running qf-serving container over HTTP and gRPC. scripts/run-image-smoke.sh starts the
- * image (amd64, and arm64 under qemu) and runs this class with:
+ * Calls a running qf-serving container over HTTP, its management port and gRPC.
+ * scripts/run-image-smoke.sh starts the image (amd64, and arm64 under qemu) and runs this class with:
  * <ul>
  * <li>{@code qf.smoke.http}: base URL of the HTTP port, e.g. http://127.0.0.1:18080</li>
+ * <li>{@code qf.smoke.management}: base URL of the management port (probes, health, metrics), e.g.
+ * http://127.0.0.1:18081</li>
  * <li>{@code qf.smoke.grpc}: host:port of the gRPC port</li>
  * <li>{@code qf.smoke.photo}: a JPEG to classify</li>
  * <li>{@code qf.smoke.classify=false}: only the health check, for servers built before the classify
@@ -34,7 +36,7 @@ class ImageSmokeTests {
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
 
     private final RunningServer server = new RunningServer(URI.create(System.getProperty("qf.smoke.http")),
-            System.getProperty("qf.smoke.grpc"), CALL_TIMEOUT);
+            managementUrl(), System.getProperty("qf.smoke.grpc"), CALL_TIMEOUT);
 
     @AfterEach
     void closeServer() throws InterruptedException {
@@ -44,6 +46,12 @@ class ImageSmokeTests {
     @Test
     void reportsReadyWithItsModelsLoaded() throws Exception {
         server.assertReadyWithItsModelsLoaded();
+    }
+
+    @Test
+    void servesItsMetrics() throws Exception {
+        assumeClassifyEndpoints();
+        server.assertServesItsMetrics();
     }
 
     @Test
@@ -65,6 +73,12 @@ class ImageSmokeTests {
     private static void assumeClassifyEndpoints() {
         assumeTrue(!"false".equals(System.getProperty("qf.smoke.classify")),
                 "qf.smoke.classify=false: the image predates the classify endpoints, only its health is checked");
+    }
+
+    private static URI managementUrl() {
+        String url = System.getProperty("qf.smoke.management", "");
+        assertThat(url).as("qf.smoke.management, base URL of the management port").isNotBlank();
+        return URI.create(url);
     }
 
     private static byte[] photo() throws IOException {

@@ -12,6 +12,7 @@ final class ProjectFiles {
     static final Path CHART = ROOT.resolve("helm/qf-serving");
     static final Path DASHBOARD = CHART.resolve("dashboards/qf-serving.json");
     static final Path COMPOSE_FILE = ROOT.resolve("docker-compose.yml");
+    static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
     static final Path PROMETHEUS_CONFIG = ROOT.resolve("deploy/prometheus/prometheus.yml");
 
     private ProjectFiles() {

@@ -22,37 +22,59 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A running qf-serving container, called over HTTP and gRPC, with the checks every test of a built
- * image makes: {@link ImageSmokeTests} calls the one scripts/run-image-smoke.sh starts,
- * {@link ImageContainerTests} the one Testcontainers starts.
+ * A running qf-serving container, called over HTTP, its management port and gRPC, with the checks
+ * every test of a built image makes: {@link ImageSmokeTests} calls the one scripts/run-image-smoke.sh
+ * starts, {@link ImageContainerTests} the one Testcontainers starts.
  */
 final class RunningServer implements AutoCloseable {
 
     private final URI http;
+    private final URI management;
     private final Duration callTimeout;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ManagedChannel grpc;
 
     /**
      * @param http        base URL of the HTTP port
+     * @param management  base URL of the management port (the actuator: probes, health, metrics)
      * @param grpcTarget  host:port of the gRPC port
      * @param callTimeout bound of each call (emulated arm64 containers answer slowly)
      */
-    RunningServer(URI http, String grpcTarget, Duration callTimeout) {
+    RunningServer(URI http, URI management, String grpcTarget, Duration callTimeout) {
         this.http = http;
+        this.management = management;
         this.callTimeout = callTimeout;
         this.grpc = ManagedChannelBuilder.forTarget(grpcTarget).usePlaintext().build();
     }
 
     /** Readiness is UP, which the server reports once every model is warm, and so is the models' indicator. */
     void assertReadyWithItsModelsLoaded() throws IOException, InterruptedException {
-        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        HttpResponse<String> readiness = get(management, "/actuator/health/readiness");
         assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
         assertThat(json(readiness.body()).path("status").asString()).isEqualTo("UP");
 
-        JsonNode health = json(get("/actuator/health").body());
+        JsonNode health = json(get(management, "/actuator/health").body());
         assertThat(health.path("components").path("models").path("status").asString()).as(health.toString())
                 .isEqualTo("UP");
+    }
+
+    /** The management port serves the Prometheus exposition, with the models' series from start-up on. */
+    void assertServesItsMetrics() throws IOException, InterruptedException {
+        HttpResponse<String> metrics = get(management, "/actuator/prometheus");
+        assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
+        assertThat(metrics.body()).contains("qf_model_warmup_seconds{");
+    }
+
+    /**
+     * The HTTP port has the Open Inference Protocol's health but neither the actuator nor, as the
+     * image sets it, OpenAPI and Swagger UI.
+     */
+    void assertHttpPortKeepsActuatorAndOpenApiOff() throws IOException, InterruptedException {
+        assertThat(get(http, "/v2/health/ready").statusCode()).isEqualTo(200);
+        for (String path : new String[] {"/actuator/health", "/actuator/prometheus", "/v3/api-docs", "/swagger-ui.html"}) {
+            HttpResponse<String> response = get(http, path);
+            assertThat(response.statusCode()).as("%s on the HTTP port: %s", path, response.body()).isEqualTo(404);
+        }
     }
 
     /** {@code POST /v1/classify} with the JPEG as the body; checks the answer and returns its JSON. */
@@ -99,8 +121,8 @@ final class RunningServer implements AutoCloseable {
         grpc.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(http.resolve(path)).timeout(callTimeout).GET().build();
+    private HttpResponse<String> get(URI base, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(callTimeout).GET().build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -234,6 +234,15 @@ class HelmChartTests {
         }
 
         @Test
+        void stopsAfterAPreStopSleepAndTheServersOwnDrainWithinTheGracePeriod() {
+            V1Container container = chart.container();
+            assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "5");
+            assertThat(chart.env("QF_SHUTDOWN_DRAIN")).contains("5s");
+            assertThat(podSpec(chart).getTerminationGracePeriodSeconds()).as("preStop, drain and 30 s of graceful shutdown")
+                    .isGreaterThanOrEqualTo(5 + 5 + 30);
+        }
+
+        @Test
         void runsAsNonRootOnAReadOnlyRootFilesystemWithoutCapabilities() {
             V1PodSpec pod = podSpec(chart);
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();

@@ -1,10 +1,5 @@
 package io.qfserving.service.system;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -14,29 +9,27 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The drain before shutdown ({@link ShutdownProperties}). Runs first when the context closes, before
- * any server stops: readiness turns to refusing traffic, and every response carries
- * {@code Connection: close}, so that clients holding keep-alive connections open new ones, which the
- * balancer sends to other replicas, instead of sending requests on a connection about to close.
+ * any server stops: readiness turns to refusing traffic and responses close their connections
+ * ({@link ClosingConnections}) while the server keeps answering, for the drain's length.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class ShutdownDrain extends OncePerRequestFilter implements ApplicationListener<ContextClosedEvent> {
+class ShutdownDrain implements ApplicationListener<ContextClosedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownDrain.class);
 
     private final ApplicationContext context;
     private final ShutdownProperties properties;
-    private volatile boolean draining;
+    private final ClosingConnections connections;
 
-    ShutdownDrain(ApplicationContext context, ShutdownProperties properties) {
+    ShutdownDrain(ApplicationContext context, ShutdownProperties properties, ClosingConnections connections) {
         this.context = context;
         this.properties = properties;
+        this.connections = connections;
     }
 
     @Override
@@ -45,7 +38,7 @@ class ShutdownDrain extends OncePerRequestFilter implements ApplicationListener<
         if (event.getApplicationContext() != context || properties.drain().isZero()) {
             return;
         }
-        draining = true;
+        connections.closeAfterEachResponse();
         AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
         log.info("draining for {} before shutdown: not ready, closing connections after each response", properties.drain());
         try {
@@ -53,14 +46,5 @@ class ShutdownDrain extends OncePerRequestFilter implements ApplicationListener<
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
-        if (draining) {
-            response.setHeader(HttpHeaders.CONNECTION, "close");
-        }
-        chain.doFilter(request, response);
     }
 }

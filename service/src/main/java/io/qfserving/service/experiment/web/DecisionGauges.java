@@ -11,13 +11,10 @@ import io.qfserving.service.experiment.ExperimentStore;
 import io.qfserving.service.experiment.StateUnavailableException;
 import io.qfserving.service.experiment.StoredExperiment;
 import io.qfserving.service.state.StateProperties;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +43,7 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
     private final MultiGauge lower;
     private final MultiGauge upper;
     private final MultiGauge observations;
-    private final long intervalMillis;
-    private final ScheduledExecutorService worker =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("experiment-decisions").daemon().factory());
-    private ScheduledFuture<?> updating;
+    private final PeriodicWork worker;
 
     DecisionGauges(ExperimentRegistry registry, ExperimentStore store, ExperimentReporter reporter, CurrentVersions versions,
                    MeterRegistry meters, StateProperties state) {
@@ -57,7 +51,7 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
         this.registry = registry;
         this.store = store;
         this.reporter = reporter;
-        this.intervalMillis = state.resyncInterval().toMillis();
+        this.worker = new PeriodicWork("experiment-decisions", this::update, Duration.ZERO, state.resyncInterval());
         this.decision = MultiGauge.builder("qf.experiment.decision")
                 .description("Replace decision of a candidate against its control: 1 replace, 0 continue, -1 keep").register(meters);
         this.lower = MultiGauge.builder("qf.experiment.accuracy.difference.lower.bound")
@@ -102,23 +96,22 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
     }
 
     @Override
-    public synchronized void start() {
-        updating = worker.scheduleWithFixedDelay(this::update, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    public void start() {
+        worker.start();
     }
 
     @Override
-    public synchronized void stop() {
-        updating.cancel(false);
-        updating = null;
+    public void stop() {
+        worker.stop();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return updating != null;
+    public boolean isRunning() {
+        return worker.isRunning();
     }
 
     @Override
     public void destroy() {
-        worker.shutdownNow();
+        worker.close();
     }
 }

@@ -11,10 +11,6 @@ import io.qfserving.service.state.StateProperties;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -43,11 +39,8 @@ class ExperimentSync implements SmartLifecycle, DisposableBean {
     private final ExperimentStore store;
     private final ConfiguredExperiments health;
     private final Map<String, Experiment> configured = new LinkedHashMap<>();
-    private final long resyncMillis;
-    /** Applies changes one at a time, off the store's notification thread. */
-    private final ScheduledExecutorService worker =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("experiment-sync").daemon().factory());
-    private ScheduledFuture<?> resyncing;
+    /** Applies changes one at a time, off the store's notification thread, and resyncs now and then. */
+    private final PeriodicWork worker;
     private volatile boolean reconciled;
 
     ExperimentSync(ExperimentRegistry registry, ExperimentStore store, ExperimentProperties properties,
@@ -55,7 +48,7 @@ class ExperimentSync implements SmartLifecycle, DisposableBean {
         this.registry = registry;
         this.store = store;
         this.health = health;
-        this.resyncMillis = state.resyncInterval().toMillis();
+        this.worker = new PeriodicWork("experiment-sync", this::resync, state.resyncInterval(), state.resyncInterval());
         properties.experiments().forEach((name, spec) -> configured.put(name, spec.named(name)));
         // Routes by the configuration from the first request on, whatever the store's state.
         configured.values().forEach(experiment -> apply(new StoredExperiment(experiment, 0, ExperimentFingerprint.of(experiment))));
@@ -120,25 +113,23 @@ class ExperimentSync implements SmartLifecycle, DisposableBean {
         }
     }
 
-    /** Resyncs while the context runs; a stopped context (a paused test context, say) may start again. */
     @Override
-    public synchronized void start() {
-        resyncing = worker.scheduleWithFixedDelay(this::resync, resyncMillis, resyncMillis, TimeUnit.MILLISECONDS);
+    public void start() {
+        worker.start();
     }
 
     @Override
-    public synchronized void stop() {
-        resyncing.cancel(false);
-        resyncing = null;
+    public void stop() {
+        worker.stop();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return resyncing != null;
+    public boolean isRunning() {
+        return worker.isRunning();
     }
 
     @Override
     public void destroy() {
-        worker.shutdownNow();
+        worker.close();
     }
 }

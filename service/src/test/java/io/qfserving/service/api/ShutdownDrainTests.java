@@ -32,8 +32,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Stopping under load, as SIGTERM does (the JVM's shutdown hook closes the context): 32 keep-alive
  * clients classify while the server drains and shuts down. A client does what a client behind a
  * load balancer does: when a response closes its connection, its next request goes to another
- * replica (here: it stops). Every request sent to this server must get an answer, none may find the
- * server gone, and readiness must be DOWN while it drains.
+ * replica (here: it stops). Every request sent to this server must get an answer (200; 429 past the
+ * admission limit; 503 once the models are gone), none may find the server gone, and readiness must
+ * be DOWN while it drains.
  */
 class ShutdownDrainTests {
 
@@ -64,7 +65,8 @@ class ShutdownDrainTests {
                         try {
                             boolean closing = http.execute(post, response -> {
                                 EntityUtils.consume(response.getEntity());
-                                if (response.getCode() == 200 || response.getCode() == 503) {
+                                // 429: refused at the admission limit, an answer too.
+                                if (response.getCode() == 200 || response.getCode() == 429 || response.getCode() == 503) {
                                     answered.incrementAndGet();
                                 } else {
                                     unanswered.add("HTTP " + response.getCode());

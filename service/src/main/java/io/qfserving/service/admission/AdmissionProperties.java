@@ -17,14 +17,15 @@ import org.springframework.validation.annotation.Validated;
  * @param maxLimit the most it goes up to
  * @param rttTolerance how much longer than the no-load latency a request may take before the limit
  *     shrinks (3.0: three times as long); batching and decoding queue by design. Measured on 2 cores
- *     under 1.6x the capacity: minimum 12 and tolerance 3 kept accepted throughput at the capacity,
- *     minimum 4 and tolerance 2 at 84% of it (the limit settled at 14)
+ *     under 1.6x the capacity: minimum 12 or 16 and tolerance 3 kept accepted throughput at the
+ *     capacity, minimum 8 and tolerance 2 at 84% of it (the limit settled at 14). The minimum of 16
+ *     is the concurrency at which the server reaches its capacity, so steady load up to it is never refused
  */
 @Validated
 @ConfigurationProperties("qf.admission")
 record AdmissionProperties(
         @DefaultValue("true") boolean enabled,
         @Min(1) @DefaultValue("16") int initialLimit,
-        @Min(1) @DefaultValue("12") int minLimit,
+        @Min(1) @DefaultValue("16") int minLimit,
         @Min(1) @DefaultValue("64") int maxLimit,
         @DecimalMin("1.0") @DefaultValue("3.0") double rttTolerance) {}

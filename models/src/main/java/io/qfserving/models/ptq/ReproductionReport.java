@@ -40,7 +40,10 @@ public final class ReproductionReport {
     private static final int WARM_UP = 10;
     private static final int PARITY_IMAGES = 64;
 
-    /** Greedy may lose to min/max by at most this much, in points of top-1 (issue 3's bar). */
+    /**
+     * The most the greedy range search may lose to plain min/max, in points of top-1, for the report's
+     * check to say "met".
+     */
     static final double GREEDY_TOLERANCE = 0.2;
 
     /**

@@ -71,7 +71,7 @@ class DefaultModelsTests {
         assertThat(measured.top5()).isCloseTo(manifest.accuracy().top5(), within(0.1));
     }
 
-    /** Issue 2's bar for the float defaults: 75% top-1 each, baseline and QF twins within 2 points. */
+    /** What the float defaults must reach: 75% top-1 each, and each baseline within 2 points of its QF twin. */
     @Test
     void floatModelsReach75PercentAndTwinsStayWithinTwoPoints() {
         for (String architecture : List.of("mobilenet-v1", "mobilenet-v2")) {

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * What one qf-serving replica exposes on {@code /actuator/prometheus} (text format 0.0.4) while it
- * serves the issue's experiment: four arms, a shadow, feedback, direct calls and a few failures,
+ * serves the default experiment: four arms, a shadow, feedback, direct calls and a few failures,
  * the replace decisions of its two pairs, plus the JVM basics. Every series the dashboard reads is
  * here, written from the description below; counters and histograms grow with each scrape, so
  * {@code rate()} sees steady traffic.

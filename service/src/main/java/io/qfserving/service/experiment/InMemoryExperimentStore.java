@@ -65,9 +65,6 @@ public final class InMemoryExperimentStore implements ExperimentStore {
     @Override
     public StoredExperiment saveUnlessBasedOn(Experiment experiment, String basis) {
         StoredExperiment stored = experiments.get(experiment.name());
-        if (stored != null && stored.basis().equals(basis)) {
-            return stored;
-        }
         StoredExperiment saved = experiments.compute(experiment.name(),
                 (name, old) -> old != null && old.basis().equals(basis) ? old : next(old, experiment, basis));
         if (saved != stored) {

@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +29,7 @@ import org.springframework.stereotype.Component;
  * the store cannot be read, the last values stay.
  */
 @Component
-class DecisionGauges implements SmartLifecycle, DisposableBean {
+class DecisionGauges extends PeriodicWork {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionGauges.class);
 
@@ -43,15 +41,14 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
     private final MultiGauge lower;
     private final MultiGauge upper;
     private final MultiGauge observations;
-    private final PeriodicWork worker;
 
     DecisionGauges(ExperimentRegistry registry, ExperimentStore store, ExperimentReporter reporter, CurrentVersions versions,
                    MeterRegistry meters, StateProperties state) {
+        super("experiment-decisions", Duration.ZERO, state.resyncInterval());
         this.versions = versions;
         this.registry = registry;
         this.store = store;
         this.reporter = reporter;
-        this.worker = new PeriodicWork("experiment-decisions", this::update, Duration.ZERO, state.resyncInterval());
         this.decision = MultiGauge.builder("qf.experiment.decision")
                 .description("Replace decision of a candidate against its control: 1 replace, 0 continue, -1 keep").register(meters);
         this.lower = MultiGauge.builder("qf.experiment.accuracy.difference.lower.bound")
@@ -62,7 +59,8 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
                 .description("Observations the replace decision rests on").register(meters);
     }
 
-    void update() {
+    @Override
+    void runPeriodically() {
         List<Map.Entry<Tags, ExperimentReport.Decision>> rows = new ArrayList<>();
         try {
             for (StoredExperiment stored : registry.list()) {
@@ -93,25 +91,5 @@ class DecisionGauges implements SmartLifecycle, DisposableBean {
                                 ToDoubleFunction<ExperimentReport.Decision> value) {
         // Overwrite: pairs of a changed or removed experiment disappear with it.
         gauge.register(rows.stream().map(row -> MultiGauge.Row.of(row.getKey(), value.applyAsDouble(row.getValue()))).toList(), true);
-    }
-
-    @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.isRunning();
-    }
-
-    @Override
-    public void destroy() {
-        worker.close();
     }
 }

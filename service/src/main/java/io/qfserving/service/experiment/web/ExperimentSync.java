@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +29,7 @@ import org.springframework.stereotype.Component;
  * last knew (at first, its own configuration) and keeps trying.
  */
 @Component
-class ExperimentSync implements SmartLifecycle, DisposableBean {
+class ExperimentSync extends PeriodicWork {
 
     private static final Logger log = LoggerFactory.getLogger(ExperimentSync.class);
 
@@ -39,20 +37,19 @@ class ExperimentSync implements SmartLifecycle, DisposableBean {
     private final ExperimentStore store;
     private final ConfiguredExperiments health;
     private final Map<String, Experiment> configured = new LinkedHashMap<>();
-    /** Applies changes one at a time, off the store's notification thread, and resyncs now and then. */
-    private final PeriodicWork worker;
     private volatile boolean reconciled;
 
     ExperimentSync(ExperimentRegistry registry, ExperimentStore store, ExperimentProperties properties,
                    StateProperties state, ConfiguredExperiments health) {
+        // Changes are applied one at a time on this component's thread, off the store's notification thread.
+        super("experiment-sync", state.resyncInterval(), state.resyncInterval());
         this.registry = registry;
         this.store = store;
         this.health = health;
-        this.worker = new PeriodicWork("experiment-sync", this::resync, state.resyncInterval(), state.resyncInterval());
         properties.experiments().forEach((name, spec) -> configured.put(name, spec.named(name)));
         // Routes by the configuration from the first request on, whatever the store's state.
         configured.values().forEach(experiment -> apply(new StoredExperiment(experiment, 0, ExperimentFingerprint.of(experiment))));
-        store.subscribe(name -> worker.execute(() -> refresh(name)));
+        store.subscribe(name -> execute(() -> refresh(name)));
         reconcile();
     }
 
@@ -88,7 +85,9 @@ class ExperimentSync implements SmartLifecycle, DisposableBean {
         }
     }
 
-    private void resync() {
+    /** Resyncs: reconciles once the store first answers, then re-reads every experiment in case a notification was lost. */
+    @Override
+    void runPeriodically() {
         if (!reconciled) {
             reconcile();
             return;
@@ -111,25 +110,5 @@ class ExperimentSync implements SmartLifecycle, DisposableBean {
             log.error("experiment {} revision {} is left out: {}", stored.name(), stored.revision(), e.getMessage());
             health.refused(stored.name(), "revision " + stored.revision() + ": " + e.getMessage());
         }
-    }
-
-    @Override
-    public void start() {
-        worker.start();
-    }
-
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.isRunning();
-    }
-
-    @Override
-    public void destroy() {
-        worker.close();
     }
 }

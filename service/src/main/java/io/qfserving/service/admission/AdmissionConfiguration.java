@@ -1,15 +1,35 @@
 package io.qfserving.service.admission;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.qfserving.service.inference.InferenceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.server.GlobalServerInterceptor;
 
-/** The admission filter, declared here rather than scanned, so that MVC slice tests do without it. */
+/** Admission for both transports, declared here rather than scanned, so that MVC slice tests do without it. */
 @Configuration(proxyBeanMethods = false)
 class AdmissionConfiguration {
 
     @Bean
-    AdmissionFilter admissionFilter(AdmissionProperties properties, MeterRegistry registry) {
-        return new AdmissionFilter(properties, registry);
+    Admission admission(AdmissionProperties properties, MeterRegistry registry) {
+        return new Admission(properties, registry);
+    }
+
+    @Bean
+    AdmissionFilter admissionFilter(Admission admission, AdmissionProperties properties, InferenceProperties inference,
+                                    MeterRegistry registry) {
+        long largest = Math.max(inference.maxImageSize().toBytes(), inference.maxRequestSize().toBytes());
+        if (properties.maxReceiving().toBytes() < largest) {
+            throw new IllegalStateException("qf.admission.max-receiving (" + properties.maxReceiving() + ") must hold at least one"
+                    + " body of the largest size allowed (qf.inference.max-image-size / max-request-size: " + largest + " bytes)");
+        }
+        return new AdmissionFilter(admission, new ReceivedBodies(inference.maxImageSize().toBytes(),
+                inference.maxRequestSize().toBytes(), properties, registry));
+    }
+
+    @Bean
+    @GlobalServerInterceptor
+    AdmissionInterceptor admissionInterceptor(Admission admission) {
+        return new AdmissionInterceptor(admission);
     }
 }

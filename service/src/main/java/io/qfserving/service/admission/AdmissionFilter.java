@@ -1,56 +1,49 @@
 package io.qfserving.service.admission;
 
-import com.netflix.concurrency.limits.Limiter;
-import com.netflix.concurrency.limits.limit.Gradient2Limit;
-import com.netflix.concurrency.limits.limiter.SimpleLimiter;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.errors.ServingException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Admits or refuses an inference request from its request line alone, before its body is read or
- * its image decoded ({@link AdmissionProperties}): past the limit it answers 429 with
- * {@code Retry-After} at once, in the form of the API it was sent to. Completed requests tell the
- * limit how the server is doing: successes by their latency, 429/503/504 as drops.
+ * Admission of HTTP classify and infer calls ({@link Admission}), in three steps so that neither a
+ * flood of requests nor slow senders can take the server's threads or its limit:
+ * <ol>
+ *   <li>From the request line: at the limit, a 429 with {@code Retry-After} at once, body unread.
+ *   <li>The body is received without holding a thread (non-blocking servlet reads), within a size
+ *       limit, a time limit ({@code qf.admission.body-timeout}: 408 past it) and a budget for all
+ *       bodies held together ({@code qf.admission.max-receiving}: 429 past it).
+ *   <li>With the whole body in memory, the request takes a permit (or gets a 429) and goes on.
+ * </ol>
+ * Multipart uploads are parsed by the servlet container itself, which reads them on the request
+ * thread; they take their permit before it does.
  */
 class AdmissionFilter extends OncePerRequestFilter {
 
-    private static final String DETAIL = "the server is at its limit of requests in progress; retry shortly";
+    private final Admission admission;
+    private final ReceivedBodies bodies;
 
-    private final Limiter<Void> limiter;
-    private final boolean enabled;
-    private final Counter refused;
-
-    AdmissionFilter(AdmissionProperties properties, MeterRegistry registry) {
-        SimpleLimiter<Void> limiter = SimpleLimiter.newBuilder()
-                .limit(Gradient2Limit.newBuilder().initialLimit(properties.initialLimit()).minLimit(properties.minLimit())
-                        .maxConcurrency(properties.maxLimit()).rttTolerance(properties.rttTolerance()).build())
-                .build();
-        this.limiter = limiter;
-        this.enabled = properties.enabled();
-        this.refused = Counter.builder("qf.admission.refused")
-                .description("Inference requests refused before any of their work, at the limit of requests in progress")
-                .register(registry);
-        Gauge.builder("qf.admission.limit", limiter, SimpleLimiter::getLimit)
-                .description("Inference requests allowed in progress, as the adaptive limit estimates it now").register(registry);
-        Gauge.builder("qf.admission.in.progress", limiter, SimpleLimiter::getInflight)
-                .description("Inference requests in progress").register(registry);
+    AdmissionFilter(Admission admission, ReceivedBodies bodies) {
+        this.admission = admission;
+        this.bodies = bodies;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !enabled || !"POST".equals(request.getMethod()) || !isInference(request.getRequestURI());
+        return !admission.enabled() || !"POST".equals(request.getMethod()) || !isInference(request.getRequestURI());
+    }
+
+    /** The body's arrival is an async dispatch of the same request, which this filter finishes. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
     }
 
     /** Our classify calls and the Open Inference Protocol's infer calls. */
@@ -62,43 +55,73 @@ class AdmissionFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<Limiter.Listener> admitted = limiter.acquire(null);
-        if (admitted.isEmpty()) {
-            refused.increment();
-            refuse(request, response);
+        if (isAsyncDispatch(request)) {
+            ReceivedBodies.Received received = bodies.received(request);
+            if (received.failure() != null) {
+                refuse(response, received.failure());
+            } else {
+                runAdmitted(new ReceivedBodies.BufferedRequest(request, received.body()), response, chain);
+            }
             return;
         }
-        Limiter.Listener listener = admitted.get();
-        boolean completed = false;
-        try {
-            chain.doFilter(request, response);
-            completed = true;
-        } finally {
-            int status = response.getStatus();
-            if (!completed) {
-                listener.onIgnore();
-            } else if (status == 429 || status == 503 || status == 504) {
-                listener.onDropped();
-            } else if (status < 400) {
-                listener.onSuccess();
-            } else {
-                listener.onIgnore();
-            }
+        if (admission.refuseEarly()) {
+            refuse(response, overloaded());
+            return;
+        }
+        if (MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType(request))) {
+            runAdmitted(request, response, chain);
+            return;
+        }
+        long limit = request.getRequestURI().startsWith("/v2/") ? bodies.requestLimit() : bodies.imageLimit();
+        ServingException refused = bodies.receive(request, response, limit);
+        if (refused != null) {
+            refuse(response, refused);
         }
     }
 
-    private static void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-        response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-        String body;
-        if (request.getRequestURI().startsWith("/v2/")) {
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            body = "{\"error\":\"" + DETAIL + "\"}";
-        } else {
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            body = "{\"type\":\"urn:qf-serving:problem:overloaded\",\"title\":\"Too Many Requests\",\"status\":429,"
-                    + "\"detail\":\"" + DETAIL + "\",\"error\":\"" + DETAIL + "\"}";
+    private void runAdmitted(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Optional<Admission.Permit> permit = admission.tryAcquire();
+        if (permit.isEmpty()) {
+            refuse(response, overloaded());
+            return;
         }
-        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        Admission.Outcome outcome = Admission.Outcome.OTHER;
+        try {
+            chain.doFilter(request, response);
+            outcome = outcome(response.getStatus());
+        } finally {
+            permit.get().release(outcome);
+        }
+    }
+
+    private static Admission.Outcome outcome(int status) {
+        if (status == 429 || status == 503 || status == 504) {
+            return Admission.Outcome.OVERLOADED;
+        }
+        return status < 400 ? Admission.Outcome.SUCCEEDED : Admission.Outcome.OTHER;
+    }
+
+    private static ServingException overloaded() {
+        return new ServingException(ErrorKind.OVERLOADED, Admission.REFUSAL);
+    }
+
+    /** Answered by the container's error page, in the form of the API the request was sent to. */
+    private static void refuse(HttpServletResponse response, ServingException failure) throws IOException {
+        if (failure.kind() == ErrorKind.OVERLOADED) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, ErrorKind.RETRY_AFTER_SECONDS);
+        }
+        if (failure.kind() == ErrorKind.BODY_TIMEOUT) {
+            response.setHeader(HttpHeaders.CONNECTION, "close");
+        }
+        response.sendError(failure.kind().http().value(), failure.getMessage());
+    }
+
+    private static MediaType contentType(HttpServletRequest request) {
+        try {
+            return request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(request.getContentType());
+        } catch (IllegalArgumentException malformed) {
+            return MediaType.APPLICATION_OCTET_STREAM;
+        }
     }
 }

@@ -2,14 +2,17 @@ package io.qfserving.service.admission;
 
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Admission of inference requests before any of their work is done: an adaptive limit on the
  * requests in progress (Netflix concurrency-limits, gradient algorithm), re-estimated from their
- * latencies, so that beyond capacity a request gets a fast 429 instead of a slot in a slower queue.
+ * latencies, so that beyond capacity a request gets a fast 429 / RESOURCE_EXHAUSTED instead of a
+ * slot in a slower queue; and bounds on receiving HTTP bodies, which happens before admission.
  *
  * @param enabled whether requests are admitted by the limit (off: every request is let in)
  * @param initialLimit requests in progress allowed at start, before latencies have been seen
@@ -20,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  *     under 1.6x the capacity: minimum 12 or 16 and tolerance 3 kept accepted throughput at the
  *     capacity, minimum 8 and tolerance 2 at 84% of it (the limit settled at 14). The minimum of 16
  *     is the concurrency at which the server reaches its capacity, so steady load up to it is never refused
+ * @param bodyTimeout the most an HTTP body may take to arrive, from its headers to its last byte (408 past it)
+ * @param maxReceiving the most memory all HTTP bodies being received or served may hold together
+ *     (429 past it); one body holds at most its own limit ({@code qf.inference.max-image-size} or
+ *     {@code max-request-size}), and a slow sender only what it has sent
  */
 @Validated
 @ConfigurationProperties("qf.admission")
@@ -28,4 +35,6 @@ record AdmissionProperties(
         @Min(1) @DefaultValue("16") int initialLimit,
         @Min(1) @DefaultValue("16") int minLimit,
         @Min(1) @DefaultValue("64") int maxLimit,
-        @DecimalMin("1.0") @DefaultValue("3.0") double rttTolerance) {}
+        @DecimalMin("1.0") @DefaultValue("3.0") double rttTolerance,
+        @DefaultValue("10s") Duration bodyTimeout,
+        @DefaultValue("256MB") DataSize maxReceiving) {}

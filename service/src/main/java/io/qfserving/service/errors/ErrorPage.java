@@ -32,7 +32,8 @@ class ErrorPage implements ErrorController {
         if (uri instanceof String path && ProblemDetailsAdvice.isOpenInferenceProtocol(path)) {
             return ProblemDetailsAdvice.protocolError(status, HttpHeaders.EMPTY, detail);
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        ErrorKind kind = ErrorKind.ofHttp(status.value());
+        ProblemDetail problem = kind != null ? ProblemDetailsAdvice.problem(kind, detail) : ProblemDetail.forStatusAndDetail(status, detail);
         problem.setProperty("error", detail);
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }

@@ -19,6 +19,7 @@ public class GrpcErrors implements GrpcExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
     static final Metadata.Key<String> KIND = Metadata.Key.of("qf-error-kind", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> RETRY_PUSHBACK = Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
 
     @Override
     public StatusException handleException(Throwable exception) {
@@ -29,8 +30,19 @@ public class GrpcErrors implements GrpcExceptionHandler {
         if (failure.kind() == ErrorKind.INTERNAL) {
             log.error("gRPC call failed", exception);
         }
+        return exception(failure);
+    }
+
+    /**
+     * The failure as a status with trailers: {@code qf-error-kind}, and for an overloaded server the
+     * retry pushback gRPC clients honour ({@code grpc-retry-pushback-ms}, gRFC A6), as HTTP's Retry-After.
+     */
+    public static StatusException exception(ServingException failure) {
         Metadata trailers = new Metadata();
         trailers.put(KIND, failure.kind().name().toLowerCase(Locale.ROOT));
+        if (failure.kind() == ErrorKind.OVERLOADED) {
+            trailers.put(RETRY_PUSHBACK, Long.toString(Long.parseLong(ErrorKind.RETRY_AFTER_SECONDS) * 1000));
+        }
         return status(failure).asException(trailers);
     }
 

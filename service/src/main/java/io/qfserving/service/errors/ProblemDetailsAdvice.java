@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -28,30 +29,38 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
-    /** Seconds a client should wait before retrying an overloaded model. */
-    static final String RETRY_AFTER_SECONDS = "1";
-
     @ExceptionHandler(ServingException.class)
     ResponseEntity<Object> serving(ServingException e, WebRequest request) {
         if (e.kind() == ErrorKind.INTERNAL) {
             log.error("request failed", e);
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.kind().http(), e.getMessage());
-        problem.setType(URI.create("urn:qf-serving:problem:" + e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-')));
         HttpHeaders headers = new HttpHeaders();
         if (e.kind() == ErrorKind.OVERLOADED) {
-            headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            headers.set(HttpHeaders.RETRY_AFTER, ErrorKind.RETRY_AFTER_SECONDS);
         }
         if (e.kind() == ErrorKind.UNAUTHENTICATED) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        return handleExceptionInternal(e, problem, headers, e.kind().http(), request);
+        return handleExceptionInternal(e, problem(e.kind(), e.getMessage()), headers, e.kind().http(), request);
+    }
+
+    /** Our problem detail for a kind of failure: its type names the kind. */
+    static ProblemDetail problem(ErrorKind kind, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(kind.http(), detail);
+        problem.setType(URI.create("urn:qf-serving:problem:" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        return problem;
     }
 
     /** The client hung up or sent a broken body while we read it. */
     @ExceptionHandler(UncheckedIOException.class)
     ResponseEntity<Object> unreadable(UncheckedIOException e, WebRequest request) {
         return serving(ServingException.badRequest(e.getMessage()), request);
+    }
+
+    /** A multipart body that broke off or is not multipart: the client's doing, not ours. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> unreadableUpload(MultipartException e, WebRequest request) {
+        return serving(ServingException.badRequest("the multipart body could not be read: " + e.getMostSpecificCause().getMessage()), request);
     }
 
     @ExceptionHandler(Exception.class)

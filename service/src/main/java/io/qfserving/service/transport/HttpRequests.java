@@ -45,7 +45,8 @@ public final class HttpRequests {
         }
     }
 
-    private static ServingException tooLarge(long size, long limit) {
+    /** A body of {@code size} bytes (or more) refused for passing {@code limit}. */
+    public static ServingException tooLarge(long size, long limit) {
         return new ServingException(ErrorKind.TOO_LARGE, "the request body is " + (size > limit + 1 ? size + " bytes" : "over "
                 + limit + " bytes") + "; the limit is " + limit + " bytes");
     }

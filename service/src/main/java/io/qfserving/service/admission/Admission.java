@@ -1,0 +1,84 @@
+package io.qfserving.service.admission;
+
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+
+/**
+ * The one limit on inference requests in progress that HTTP and gRPC calls share
+ * ({@link AdmissionProperties}). A request takes a permit once its body has arrived, just before
+ * its work starts; {@link #saturated()} lets a transport refuse from the request line alone when no
+ * permit would be left anyway. Finished requests tell the limit how the server is doing: successes
+ * by their latency, overload answers as drops.
+ */
+final class Admission {
+
+    /** What a request made of its permit. */
+    enum Outcome {
+        SUCCEEDED,
+        /** Refused or failed for lack of capacity (queue full, deadline passed, shutting down). */
+        OVERLOADED,
+        /** Anything else, which says nothing about capacity (bad input, client gone). */
+        OTHER
+    }
+
+    /** Held while a request is in progress; {@link #release} exactly once. */
+    interface Permit {
+        void release(Outcome outcome);
+    }
+
+    static final String REFUSAL = "the server is at its limit of requests in progress; retry shortly";
+
+    private final SimpleLimiter<Void> limiter;
+    private final boolean enabled;
+    private final Counter refused;
+
+    Admission(AdmissionProperties properties, MeterRegistry registry) {
+        this.limiter = SimpleLimiter.newBuilder()
+                .limit(Gradient2Limit.newBuilder().initialLimit(properties.initialLimit()).minLimit(properties.minLimit())
+                        .maxConcurrency(properties.maxLimit()).rttTolerance(properties.rttTolerance()).build())
+                .build();
+        this.enabled = properties.enabled();
+        this.refused = Counter.builder("qf.admission.refused")
+                .description("Inference requests refused before any of their work, at the limit of requests in progress")
+                .register(registry);
+        Gauge.builder("qf.admission.limit", limiter, SimpleLimiter::getLimit)
+                .description("Inference requests allowed in progress, as the adaptive limit estimates it now").register(registry);
+        Gauge.builder("qf.admission.in.progress", limiter, SimpleLimiter::getInflight)
+                .description("Inference requests in progress").register(registry);
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** Whether a request arriving now would be refused; counts it as refused when so. */
+    boolean refuseEarly() {
+        if (limiter.getInflight() < limiter.getLimit()) {
+            return false;
+        }
+        refused.increment();
+        return true;
+    }
+
+    /** A permit, or empty (counted as refused) when the limit is reached. */
+    Optional<Permit> tryAcquire() {
+        Optional<Limiter.Listener> listener = limiter.acquire(null);
+        if (listener.isEmpty()) {
+            refused.increment();
+            return Optional.empty();
+        }
+        Limiter.Listener admitted = listener.get();
+        return Optional.of(outcome -> {
+            switch (outcome) {
+                case SUCCEEDED -> admitted.onSuccess();
+                case OVERLOADED -> admitted.onDropped();
+                case OTHER -> admitted.onIgnore();
+            }
+        });
+    }
+}

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The one limit on inference requests in progress that HTTP and gRPC calls share
  * ({@link AdmissionProperties}). A request takes a permit once its body has arrived, just before
- * its work starts; {@link #saturated()} lets a transport refuse from the request line alone when no
- * permit would be left anyway. Finished requests tell the limit how the server is doing: successes
+ * its work starts; a transport may refuse from the request line alone when no
+ * permit would be left anyway ({@link #refuseEarly()}). Finished requests tell the limit how the server is doing: successes
  * by their latency, overload answers as drops.
  */
 final class Admission {

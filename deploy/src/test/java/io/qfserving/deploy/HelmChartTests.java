@@ -131,7 +131,7 @@ class HelmChartTests {
 
         AnalysisTemplate analysis = chart.one(AnalysisTemplate.class);
         assertThat(analysis.spec.args).extracting(arg -> arg.name, arg -> arg.value).containsExactly(
-                tuple("experiment", "mobilenet-v2"), tuple("candidate", "qf-int8"), tuple("control", "qf-float"));
+                tuple("experiment", "mobilenet-v2-ab"), tuple("candidate", "qf-int8"), tuple("control", "qf-float"));
         AnalysisTemplate.Metric metric = analysis.spec.metrics.getFirst();
         assertThat(metric.interval).isEqualTo("5m");
         assertThat(metric.count).isEqualTo(24);
@@ -144,7 +144,7 @@ class HelmChartTests {
         MetricTemplate flagger = chart.one(MetricTemplate.class);
         assertThat(flagger.spec.provider.address).isEqualTo("http://prometheus-operated.monitoring.svc:9090");
         assertThat(flagger.spec.query).isEqualTo("min by (experiment, candidate, control) (qf_experiment_decision"
-                + "{experiment=\"mobilenet-v2\", candidate=\"qf-int8\", control=\"qf-float\"})");
+                + "{experiment=\"mobilenet-v2-ab\", candidate=\"qf-int8\", control=\"qf-float\"})");
     }
 
     /** A NodePort or LoadBalancer Service publishes every port it has outside the cluster. */
@@ -365,7 +365,7 @@ class HelmChartTests {
             AnalysisTemplate analysis = chart.one(AnalysisTemplate.class);
             assertThat(analysis.metadata.getName()).isEqualTo("qf-qf-serving-replace-decision");
             assertThat(analysis.spec.args).extracting(arg -> arg.name, arg -> arg.value).containsExactly(
-                    tuple("experiment", "mobilenet-v2"), tuple("candidate", "qf-int8"), tuple("control", "baseline-float"));
+                    tuple("experiment", "mobilenet-v2-ab"), tuple("candidate", "qf-int8"), tuple("control", "baseline-float"));
             assertThat(analysis.spec.metrics).singleElement().satisfies(metric -> {
                 assertThat(metric.name).isEqualTo("replace-decision");
                 assertThat(metric.successCondition).isEqualTo("result[0] == 1");
@@ -388,7 +388,7 @@ class HelmChartTests {
             assertThat(flagger.spec.provider.type).isEqualTo("prometheus");
             assertThat(flagger.spec.provider.address).isEqualTo("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
             assertThat(flagger.spec.query).isEqualTo("min by (experiment, candidate, control) (qf_experiment_decision"
-                    + "{experiment=\"mobilenet-v2\", candidate=\"qf-int8\", control=\"baseline-float\"})");
+                    + "{experiment=\"mobilenet-v2-ab\", candidate=\"qf-int8\", control=\"baseline-float\"})");
         }
 
         @Test

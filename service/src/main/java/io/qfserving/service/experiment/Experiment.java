@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An A/B experiment behind one public model name. A plain value, so that it binds from
- * {@code application.yml} or a JSON body as it is; {@link ExperimentRegistry#replace} validates it
- * before it routes anything.
+ * An A/B experiment behind one public name, asked for as a model's is. A plain value, so that it
+ * binds from {@code application.yml} or a JSON body as it is; {@link ExperimentRegistry#apply}
+ * validates it before it routes anything.
  *
- * @param name the public model name clients ask for, e.g. {@code mobilenet-v2}
+ * @param name the name clients ask for in place of a model's, e.g. {@code mobilenet-v2-ab}; never a
+ *     served model's name, which it would hide
  * @param variants the arms, in report order
  * @param shadow traffic mirrored to one more model, or null for none
  * @param allowOverride whether a client may pin an arm by name (the override header)

@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks an experiment before it may route: names, weights, the shadow, the control, and that every
- * model it names is loaded. Collects all problems into one {@link InvalidExperimentException}.
+ * Checks an experiment before it may route: names, weights, the shadow, the control, that every
+ * model it names is loaded, and that its own name is no served model's. Collects all problems into
+ * one {@link InvalidExperimentException}.
  */
 final class ExperimentValidator {
 
@@ -27,6 +28,10 @@ final class ExperimentValidator {
         List<String> problems = new ArrayList<>();
         if (isBlank(experiment.name())) {
             problems.add("the experiment has no name");
+        } else if (loadedModels.isLoaded(ModelRef.newest(experiment.name()))) {
+            // A request names a model or an experiment alike, and an experiment is routed first: it would hide the model.
+            problems.add("experiment '" + experiment.name() + "' has the name of a served model; clients asking for that model "
+                    + "would get the experiment's variants — choose another name");
         }
         if (experiment.variants().isEmpty()) {
             problems.add("it has no variants");

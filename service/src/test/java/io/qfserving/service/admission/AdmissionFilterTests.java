@@ -96,7 +96,7 @@ class AdmissionFilterTests {
         assertThat(AdmissionFilter.isInference("/v1/models/mobilenet-v2/versions/1:classify")).isTrue();
         assertThat(AdmissionFilter.isInference("/v2/models/qf-mobilenet-v2/infer")).isTrue();
         assertThat(AdmissionFilter.isInference("/v1/feedback")).isFalse();
-        assertThat(AdmissionFilter.isInference("/admin/experiments/mobilenet-v2")).isFalse();
+        assertThat(AdmissionFilter.isInference("/admin/experiments/mobilenet-v2-ab")).isFalse();
         assertThat(AdmissionFilter.isInference("/v2/models/qf-mobilenet-v2")).isFalse();
     }
 }

@@ -33,7 +33,7 @@ class DecisionReplayTests {
                 + " (set -Dqf.data.dir); skipping the replay");
         try (ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class,
                 "--qf.repository.path=" + EmbeddedModelsTest.REPOSITORY, "--qf.repository.poll-interval=0s",
-                "--qf.experiments.mobilenet-v2.shadow.percent=100", "--logging.level.root=WARN")) {
+                "--qf.experiments.mobilenet-v2-ab.shadow.percent=100", "--logging.level.root=WARN")) {
             Http http = new Http(Integer.parseInt(server.getEnvironment().getProperty("local.server.port")));
             int replayed = 0;
             try (Stream<Path> classes = Files.list(val)) {
@@ -41,7 +41,7 @@ class DecisionReplayTests {
                     String synset = folder.getFileName().toString();
                     try (Stream<Path> images = Files.list(folder)) {
                         for (Path image : images.sorted().toList()) {
-                            Http.Response classified = http.post("/v1/models/mobilenet-v2:classify", "image/jpeg", Files.readAllBytes(image));
+                            Http.Response classified = http.post("/v1/models/mobilenet-v2-ab:classify", "image/jpeg", Files.readAllBytes(image));
                             assertThat(classified.status()).as(classified.text()).isEqualTo(200);
                             Http.Response feedback = http.post("/v1/feedback", "application/json", ("{\"request_id\":\""
                                     + classified.json().get("request_id").asString() + "\",\"label\":\"" + synset + "\"}")
@@ -52,7 +52,7 @@ class DecisionReplayTests {
                     }
                 }
             }
-            JsonNode report = http.get("/v1/experiments/mobilenet-v2/report").json();
+            JsonNode report = http.get("/v1/experiments/mobilenet-v2-ab/report").json();
             List<JsonNode> decisions = report.get("decisions").valueStream().toList();
             System.out.println("replayed " + replayed + " validation images; " + report.get("verdict").asString());
             assertThat(decisions).hasSize(2);

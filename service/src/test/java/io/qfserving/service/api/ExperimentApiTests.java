@@ -30,7 +30,7 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** The default {@code mobilenet-v2} experiment over HTTP and gRPC: routing, feedback, shadow, admin changes and the report. */
+/** The default {@code mobilenet-v2-ab} experiment over HTTP and gRPC: routing, feedback, shadow, admin changes and the report. */
 @EmbeddedModelsTest
 class ExperimentApiTests {
 
@@ -54,7 +54,7 @@ class ExperimentApiTests {
     }
 
     private Http.Response classify(String... headers) {
-        return http.post("/v1/models/mobilenet-v2:classify", "image/jpeg", jpeg, headers);
+        return http.post("/v1/models/mobilenet-v2-ab:classify", "image/jpeg", jpeg, headers);
     }
 
     @Test
@@ -81,7 +81,7 @@ class ExperimentApiTests {
 
         assertThat(classify("X-Variant", "no-such-variant").status()).isEqualTo(400);
         JsonNode direct = http.post("/v1/models/mobilenet-v2/versions/1:classify", "image/jpeg", jpeg).json();
-        assertThat(direct.has("experiment")).as("an explicit version bypasses the experiment").isFalse();
+        assertThat(direct.has("experiment")).as("a versioned call is served by the model itself").isFalse();
         assertThat(direct.get("model").asString()).isEqualTo("mobilenet-v2");
     }
 
@@ -106,7 +106,7 @@ class ExperimentApiTests {
                 .as("a label the model does not have").isEqualTo(400);
 
         String metrics = management.get("/actuator/prometheus").text();
-        assertThat(metrics).containsPattern("qf_feedback_total\\{[^}]*experiment=\"mobilenet-v2\",experiment_variant=\"baseline-int8\""
+        assertThat(metrics).containsPattern("qf_feedback_total\\{[^}]*experiment=\"mobilenet-v2-ab\",experiment_variant=\"baseline-int8\""
                 + "[^}]*outcome=\"correct\"[^}]*} [1-9]");
     }
 
@@ -115,12 +115,12 @@ class ExperimentApiTests {
         ManagedChannel channel = InProcessChannelBuilder.forName(EmbeddedModelsTest.IN_PROCESS).build();
         try {
             var stub = ClassificationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-            ClassifyResponse first = stub.classify(ClassifyRequest.newBuilder().setModel("mobilenet-v2").setClientId("grpc-client")
+            ClassifyResponse first = stub.classify(ClassifyRequest.newBuilder().setModel("mobilenet-v2-ab").setClientId("grpc-client")
                     .setImage(ByteString.copyFrom(jpeg)).build());
-            assertThat(first.getExperiment()).isEqualTo("mobilenet-v2");
+            assertThat(first.getExperiment()).isEqualTo("mobilenet-v2-ab");
             assertThat(first.getExperimentVariant()).isIn(VARIANTS);
             for (int i = 0; i < 3; i++) {
-                assertThat(stub.classify(ClassifyRequest.newBuilder().setModel("mobilenet-v2").setClientId("grpc-client")
+                assertThat(stub.classify(ClassifyRequest.newBuilder().setModel("mobilenet-v2-ab").setClientId("grpc-client")
                         .setImage(ByteString.copyFrom(jpeg)).build()).getExperimentVariant()).isEqualTo(first.getExperimentVariant());
             }
             FeedbackResponse feedback = stub.feedback(FeedbackRequest.newBuilder().setRequestId(first.getRequestId())
@@ -141,7 +141,7 @@ class ExperimentApiTests {
         }
         // The shadow copies run after the answers came back: wait for their comparison to be exposed.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(management.get("/actuator/prometheus").text())
-                .containsPattern("qf_shadow_comparisons_total\\{experiment=\"mobilenet-v2\",outcome=\"(agree|disagree)\","
+                .containsPattern("qf_shadow_comparisons_total\\{experiment=\"mobilenet-v2-ab\",outcome=\"(agree|disagree)\","
                         + "primary_model=\"qf-mobilenet-v2\",primary_version=\"1\",shadow_model=\"qf-mobilenet-v2-int8\",shadow_version=\"1\"}")
                 .contains("transport=\"shadow\""));
     }
@@ -174,21 +174,38 @@ class ExperimentApiTests {
     }
 
     @Test
+    void anExperimentMayNotTakeTheNameOfAServedModelWhichKeepsAnsweringItself() {
+        Http.Response refused = http.put("/admin/experiments/qf-mobilenet-v2-int8", """
+                {"variants": [{"name": "stable", "model": "qf-mobilenet-v1", "weight": 1}]}""".getBytes(StandardCharsets.UTF_8),
+                "Authorization", "Bearer " + EmbeddedModelsTest.ADMIN_TOKEN);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("detail").asString()).contains("experiment 'qf-mobilenet-v2-int8' has the name of a served model");
+        assertThat(http.get("/v1/experiments/qf-mobilenet-v2-int8").status()).isEqualTo(404);
+        JsonNode served = http.post("/v1/models/qf-mobilenet-v2-int8:classify", "image/jpeg", jpeg).json();
+        assertThat(served.has("experiment")).isFalse();
+        assertThat(served.get("model").asString()).isEqualTo("qf-mobilenet-v2-int8");
+        JsonNode baseline = http.post("/v1/models/mobilenet-v2:classify", "image/jpeg", jpeg).json();
+        assertThat(baseline.has("experiment")).as("the default experiment does not hide its float baseline").isFalse();
+        assertThat(baseline.get("model").asString()).isEqualTo("mobilenet-v2");
+    }
+
+    @Test
     void aResetPutsTheConfiguredExperimentBackAsANewRevision() {
         String admin = "Bearer " + EmbeddedModelsTest.ADMIN_TOKEN;
-        JsonNode configured = http.get("/v1/experiments/mobilenet-v2").json();
-        long revision = http.get("/v1/experiments/mobilenet-v2/report").json().get("revision").asLong();
-        assertThat(http.put("/admin/experiments/mobilenet-v2", """
+        JsonNode configured = http.get("/v1/experiments/mobilenet-v2-ab").json();
+        long revision = http.get("/v1/experiments/mobilenet-v2-ab/report").json().get("revision").asLong();
+        assertThat(http.put("/admin/experiments/mobilenet-v2-ab", """
                 {"variants": [{"name": "qf-int8", "model": "qf-mobilenet-v2-int8", "weight": 1}]}""".getBytes(StandardCharsets.UTF_8),
                 "Authorization", admin).status()).isEqualTo(200);
-        assertThat(http.get("/v1/experiments/mobilenet-v2").json()).isNotEqualTo(configured);
+        assertThat(http.get("/v1/experiments/mobilenet-v2-ab").json()).isNotEqualTo(configured);
 
-        assertThat(http.post("/admin/experiments/mobilenet-v2/reset", null, new byte[0]).status()).isEqualTo(401);
-        Http.Response reset = http.post("/admin/experiments/mobilenet-v2/reset", null, new byte[0], "Authorization", admin);
+        assertThat(http.post("/admin/experiments/mobilenet-v2-ab/reset", null, new byte[0]).status()).isEqualTo(401);
+        Http.Response reset = http.post("/admin/experiments/mobilenet-v2-ab/reset", null, new byte[0], "Authorization", admin);
 
         assertThat(reset.status()).as(reset.text()).isEqualTo(200);
-        assertThat(http.get("/v1/experiments/mobilenet-v2").json()).isEqualTo(configured);
-        assertThat(http.get("/v1/experiments/mobilenet-v2/report").json().get("revision").asLong()).isEqualTo(revision + 2);
+        assertThat(http.get("/v1/experiments/mobilenet-v2-ab").json()).isEqualTo(configured);
+        assertThat(http.get("/v1/experiments/mobilenet-v2-ab/report").json().get("revision").asLong()).isEqualTo(revision + 2);
         assertThat(http.post("/admin/experiments/canary-never-configured/reset", null, new byte[0], "Authorization", admin).status())
                 .isEqualTo(404);
     }
@@ -198,7 +215,7 @@ class ExperimentApiTests {
         for (int i = 0; i < 8; i++) {
             classify("X-Client-Id", "report-" + i);
         }
-        JsonNode report = http.get("/v1/experiments/mobilenet-v2/report").json();
+        JsonNode report = http.get("/v1/experiments/mobilenet-v2-ab/report").json();
         assertThat(report.get("control").asString()).isEqualTo("baseline-float");
         Set<String> reported = new HashSet<>();
         report.get("variants").forEach(v -> reported.add(v.get("variant").asString()));
@@ -213,7 +230,7 @@ class ExperimentApiTests {
         assertThat(report.get("decisions").get(0).get("state").asString()).isIn("replace", "continue", "keep");
         assertThat(report.get("verdict").asString()).contains("qf-int8", "qf-float", "baseline-float");
         assertThat(management.get("/actuator/prometheus").text())
-                .contains("qf_experiment_decision{candidate=\"qf-int8\",control=\"qf-float\",experiment=\"mobilenet-v2\"}")
+                .contains("qf_experiment_decision{candidate=\"qf-int8\",control=\"qf-float\",experiment=\"mobilenet-v2-ab\"}")
                 .contains("qf_experiment_accuracy_difference_lower_bound{candidate=\"qf-int8\",control=\"baseline-float\"")
                 .contains("qf_experiment_observations{candidate=\"qf-int8\"");
         assertThat(http.get("/v1/experiments/no-such-experiment/report").status()).isEqualTo(404);

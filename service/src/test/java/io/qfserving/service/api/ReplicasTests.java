@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 class ReplicasTests {
 
     private static final String TOKEN = "replicas-admin-token";
-    private static final String EXPERIMENT = "/v1/models/mobilenet-v2:classify";
+    private static final String EXPERIMENT = "/v1/models/mobilenet-v2-ab:classify";
     private static final byte[] IMAGE = TestImages.jpeg(TestImages.scene(160, 120, 3));
 
     private final List<ConfigurableApplicationContext> servers = new ArrayList<>();
@@ -85,7 +85,7 @@ class ReplicasTests {
         assertThat(report(replicas.get(2))).isEqualTo(report);
 
         long changed = System.nanoTime();
-        Http.Response put = replicas.get(1).put("/admin/experiments/mobilenet-v2", """
+        Http.Response put = replicas.get(1).put("/admin/experiments/mobilenet-v2-ab", """
                 {"variants": [{"name": "baseline-float", "model": "mobilenet-v2", "weight": 0},
                               {"name": "qf-int8", "model": "qf-mobilenet-v2-int8", "weight": 1}]}
                 """.getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + TOKEN);
@@ -132,7 +132,7 @@ class ReplicasTests {
             assertThat(feedback.status()).as(feedback.text()).isEqualTo(503);
             assertThat(feedback.json().get("type").asString()).isEqualTo("urn:qf-serving:problem:unavailable");
             assertThat(feedback.json().get("detail").asString()).contains("shared experiment state is unavailable");
-            assertThat(server.get("/v1/experiments/mobilenet-v2/report").status()).isEqualTo(503);
+            assertThat(server.get("/v1/experiments/mobilenet-v2-ab/report").status()).isEqualTo(503);
             JsonNode health = firstManagement().get("/actuator/health").json();
             assertThat(health.path("components").path("state").path("status").asString()).isEqualTo("DOWN");
             assertThat(firstManagement().get("/actuator/health/readiness").status()).as("readiness stays UP").isEqualTo(200);
@@ -153,7 +153,7 @@ class ReplicasTests {
     }
 
     private static JsonNode report(Http replica) {
-        Http.Response report = replica.get("/v1/experiments/mobilenet-v2/report");
+        Http.Response report = replica.get("/v1/experiments/mobilenet-v2-ab/report");
         assertThat(report.status()).as(report.text()).isEqualTo(200);
         return report.json();
     }

@@ -18,7 +18,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * What shadow traffic costs the primary: closed-loop HTTP classify on the {@code mobilenet-v2}
+ * What shadow traffic costs the primary: closed-loop HTTP classify on the {@code mobilenet-v2-ab}
  * experiment, pinned to its {@code qf-float} variant, with the experiment's shadow (QF int8) at 0% and
  * at 100% in alternating rounds of one run (switched through the admin API). Prints p50 and throughput
  * of each and the ratio, with the shadow copies compared and dropped in the 100% rounds, so a cheap
@@ -42,11 +42,11 @@ public final class ShadowBenchmark {
                 ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, "--server.port=0",
                 "--spring.grpc.server.port=0", "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0",
                 "--qf.admin.token=" + TOKEN, "--logging.level.root=WARN")) {
-            System.out.printf("experiment mobilenet-v2 pinned to qf-float (qf-mobilenet-v2), shadow qf-int8; %s; %d rounds per setting%n",
+            System.out.printf("experiment mobilenet-v2-ab pinned to qf-float (qf-mobilenet-v2), shadow qf-int8; %s; %d rounds per setting%n",
                     load.describe(), rounds);
             String base = "http://localhost:" + server.getEnvironment().getProperty("local.server.port");
             String management = "http://localhost:" + server.getEnvironment().getProperty("local.management.port");
-            URI classify = URI.create(base + "/v1/models/mobilenet-v2:classify");
+            URI classify = URI.create(base + "/v1/models/mobilenet-v2-ab:classify");
             HttpClient admin = HttpClient.newHttpClient();
             System.out.println("| concurrency | p50 ms, shadow 0% | p50 ms, shadow 100% | p50 ratio | req/s 0% | req/s 100% | shadow compared | shadow dropped |");
             System.out.println("|---|---|---|---|---|---|---|---|");
@@ -81,7 +81,7 @@ public final class ShadowBenchmark {
                               {"name": "qf-int8", "model": "qf-mobilenet-v2-int8", "weight": 25}],
                  "shadow": {"target": "qf-int8", "percent": %d}, "allow_override": true, "control": "baseline-float"}"""
                 .formatted(percent);
-        HttpResponse<String> response = admin.send(HttpRequest.newBuilder(URI.create(base + "/admin/experiments/mobilenet-v2"))
+        HttpResponse<String> response = admin.send(HttpRequest.newBuilder(URI.create(base + "/admin/experiments/mobilenet-v2-ab"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(experiment)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {

@@ -16,7 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * What sharing experiment state through Redis costs a classify call: two servers in this JVM on the
  * same models, one keeping experiment state in memory and one in a real Redis on loopback, loaded in
- * alternating rounds of one run through the {@code mobilenet-v2} experiment (pinned to its QF int8
+ * alternating rounds of one run through the {@code mobilenet-v2-ab} experiment (pinned to its QF int8
  * variant, the fastest model, where a store round trip weighs most; shadow off). Prints p50 of each
  * and the ratio. Run it with
  * {@code ./mvnw -q -pl service -Pbench test-compile exec:java -Dbench.main=io.qfserving.service.bench.StateBenchmark}.
@@ -35,7 +35,7 @@ public final class StateBenchmark {
                 ClosedLoop load = new ClosedLoop();
                 ConfigurableApplicationContext memory = server(repository);
                 ConfigurableApplicationContext shared = server(repository, "--spring.data.redis.url=" + redis.url())) {
-            System.out.printf("experiment mobilenet-v2 pinned to qf-int8, shadow off; in-memory vs Redis on loopback; %s; %d rounds per setting%n",
+            System.out.printf("experiment mobilenet-v2-ab pinned to qf-int8, shadow off; in-memory vs Redis on loopback; %s; %d rounds per setting%n",
                     load.describe(), rounds);
             URI inMemory = classify(memory);
             URI inRedis = classify(shared);
@@ -65,12 +65,12 @@ public final class StateBenchmark {
 
     private static ConfigurableApplicationContext server(String repository, String... more) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0", "--qf.repository.path=" + repository,
-                "--qf.repository.poll-interval=0", "--qf.experiments.mobilenet-v2.shadow.percent=0", "--logging.level.root=WARN"));
+                "--qf.repository.poll-interval=0", "--qf.experiments.mobilenet-v2-ab.shadow.percent=0", "--logging.level.root=WARN"));
         args.addAll(List.of(more));
         return SpringApplication.run(QfServingApplication.class, args.toArray(String[]::new));
     }
 
     private static URI classify(ConfigurableApplicationContext server) {
-        return URI.create("http://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/v1/models/mobilenet-v2:classify");
+        return URI.create("http://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/v1/models/mobilenet-v2-ab:classify");
     }
 }

@@ -24,8 +24,8 @@ class ExperimentRegistryTests {
         assertThatThrownBy(() -> registry.apply(Fixtures.stored(Fixtures.fourArms(0, 0, 0, 0), 2)))
                 .isInstanceOf(InvalidExperimentException.class);
 
-        assertThat(registry.get("mobilenet-v2")).contains(old);
-        assertThat(IntStream.range(0, 100).mapToObj(i -> registry.route("mobilenet-v2", null, null).orElseThrow().variant()))
+        assertThat(registry.get("mobilenet-v2-ab")).contains(old);
+        assertThat(IntStream.range(0, 100).mapToObj(i -> registry.route("mobilenet-v2-ab", null, null).orElseThrow().variant()))
                 .containsOnly("baseline-float");
     }
 
@@ -34,9 +34,9 @@ class ExperimentRegistryTests {
         assertThat(registry.apply(Fixtures.stored(Fixtures.fourArms(100, 0, 0, 0), 1))).isTrue();
         assertThat(registry.apply(Fixtures.stored(Fixtures.fourArms(0, 0, 0, 100), 2))).isTrue();
 
-        Route route = registry.route("mobilenet-v2", "client-1", null).orElseThrow();
+        Route route = registry.route("mobilenet-v2-ab", "client-1", null).orElseThrow();
         assertThat(route.variant()).isEqualTo("qf-int8");
-        assertThat(route.counters("1")).isEqualTo(new CounterKey("mobilenet-v2", 2, "qf-int8", "1"));
+        assertThat(route.counters("1")).isEqualTo(new CounterKey("mobilenet-v2-ab", 2, "qf-int8", "1"));
         assertThat(registry.list()).containsExactly(Fixtures.stored(Fixtures.fourArms(0, 0, 0, 100), 2));
     }
 
@@ -48,7 +48,7 @@ class ExperimentRegistryTests {
         assertThat(registry.apply(Fixtures.stored(Fixtures.fourArms(100, 0, 0, 0), 4))).isFalse();
         assertThat(registry.apply(Fixtures.stored(Fixtures.fourArms(100, 0, 0, 0), 5))).isFalse();
 
-        assertThat(registry.get("mobilenet-v2")).contains(newest);
+        assertThat(registry.get("mobilenet-v2-ab")).contains(newest);
     }
 
     @Test
@@ -62,20 +62,20 @@ class ExperimentRegistryTests {
     @Test
     void experimentsAreListedByName() {
         Experiment v2 = Fixtures.fourArms(25, 25, 25, 25);
-        Experiment v1 = new Experiment("mobilenet-v1", v2.variants(), null, false, null);
+        Experiment v1 = new Experiment("mobilenet-v1-ab", v2.variants(), null, false, null);
         registry.apply(Fixtures.stored(v2));
         registry.apply(Fixtures.stored(v1));
 
-        assertThat(registry.list()).extracting(StoredExperiment::name).containsExactly("mobilenet-v1", "mobilenet-v2");
+        assertThat(registry.list()).extracting(StoredExperiment::name).containsExactly("mobilenet-v1-ab", "mobilenet-v2-ab");
     }
 
     @Test
     void overridesAreCheckedAgainstTheExperimentInForce() {
         registry.apply(Fixtures.stored(Fixtures.fourArms(25, 25, 25, 25), 1));
-        assertThatThrownBy(() -> registry.route("mobilenet-v2", null, "qf-int8")).isInstanceOf(OverrideRefusedException.class);
+        assertThatThrownBy(() -> registry.route("mobilenet-v2-ab", null, "qf-int8")).isInstanceOf(OverrideRefusedException.class);
 
         registry.apply(Fixtures.stored(Fixtures.allowingOverride(Fixtures.fourArms(25, 25, 25, 25)), 2));
-        assertThat(registry.route("mobilenet-v2", null, "qf-int8").orElseThrow().variant()).isEqualTo("qf-int8");
+        assertThat(registry.route("mobilenet-v2-ab", null, "qf-int8").orElseThrow().variant()).isEqualTo("qf-int8");
     }
 
     @Test
@@ -87,7 +87,7 @@ class ExperimentRegistryTests {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         Thread reader = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 20_000; i++) {
-                seen.add(shared.route("mobilenet-v2", "client-" + i, null).orElseThrow().variant());
+                seen.add(shared.route("mobilenet-v2-ab", "client-" + i, null).orElseThrow().variant());
             }
         });
         for (int i = 1; i <= 200; i++) {

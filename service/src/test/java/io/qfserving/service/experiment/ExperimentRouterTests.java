@@ -75,7 +75,7 @@ class ExperimentRouterTests {
 
         assertThatThrownBy(() -> router.route(null, "qf-int8"))
                 .isInstanceOf(OverrideRefusedException.class)
-                .hasMessage("experiment 'mobilenet-v2' does not allow pinning a variant");
+                .hasMessage("experiment 'mobilenet-v2-ab' does not allow pinning a variant");
     }
 
     @Test
@@ -85,7 +85,7 @@ class ExperimentRouterTests {
 
         assertThatThrownBy(() -> router.route(null, "qf-int4"))
                 .isInstanceOf(OverrideRefusedException.class)
-                .hasMessage("experiment 'mobilenet-v2' has no variant 'qf-int4'; its variants are "
+                .hasMessage("experiment 'mobilenet-v2-ab' has no variant 'qf-int4'; its variants are "
                         + "[baseline-float, baseline-int8, qf-float, qf-int8]");
     }
 
@@ -137,6 +137,6 @@ class ExperimentRouterTests {
         ExperimentRouter router = new ExperimentRouter(Fixtures.stored(Fixtures.fourArms(0, 0, 1, 0), 3), new SplittableRandom(7));
 
         assertThat(router.route(null, null)).isEqualTo(
-                new Route("mobilenet-v2", 3, "qf-float", new ModelRef("qf-mobilenet-v2", null), Route.Assignment.WEIGHTED, null));
+                new Route("mobilenet-v2-ab", 3, "qf-float", new ModelRef("qf-mobilenet-v2", null), Route.Assignment.WEIGHTED, null));
     }
 }

@@ -32,7 +32,7 @@ public abstract class ExperimentStoreContract {
 
     private static final PendingPrediction.ServedBy SERVED_BY =
             new PendingPrediction.ServedBy("qf-mobilenet-v2-int8", "1", "qf", "int8", "onnxruntime");
-    private static final CounterKey QF_INT8 = CounterKey.served("mobilenet-v2", 1, "qf-int8", "1");
+    private static final CounterKey QF_INT8 = CounterKey.served("mobilenet-v2-ab", 1, "qf-int8", "1");
     private static final String SHADOW_VERSION = "2";
     private static final Duration LATENCY = Duration.ofMillis(5);
 
@@ -64,25 +64,25 @@ public abstract class ExperimentStoreContract {
         assertThat(store.save(Fixtures.fourArms(100, 0, 0, 0), "").revision()).isEqualTo(1);
         assertThat(peer().save(Fixtures.fourArms(0, 100, 0, 0), "").revision()).isEqualTo(2);
         assertThat(store.save(Fixtures.experiment(Fixtures.fourArms(1, 1, 1, 1).variants()), "b").revision()).isEqualTo(3);
-        Experiment other = new Experiment("mobilenet-v1", Fixtures.fourArms(1, 0, 0, 0).variants(), null, false, null);
+        Experiment other = new Experiment("mobilenet-v1-ab", Fixtures.fourArms(1, 0, 0, 0).variants(), null, false, null);
         assertThat(store.save(other, "").revision()).isEqualTo(1);
 
-        assertThat(peer().experiment("mobilenet-v2")).contains(
+        assertThat(peer().experiment("mobilenet-v2-ab")).contains(
                 new StoredExperiment(Fixtures.experiment(Fixtures.fourArms(1, 1, 1, 1).variants()), 3, "b"));
-        assertThat(peer().experiments()).extracting(StoredExperiment::name).containsExactly("mobilenet-v1", "mobilenet-v2");
+        assertThat(peer().experiments()).extracting(StoredExperiment::name).containsExactly("mobilenet-v1-ab", "mobilenet-v2-ab");
         assertThat(store.experiment("resnet")).isEmpty();
     }
 
     @Test
     void anExperimentComesBackWithEveryField() {
-        Experiment full = new Experiment("mobilenet-v2", List.of(
+        Experiment full = new Experiment("mobilenet-v2-ab", List.of(
                 new Variant("baseline-float", "mobilenet-v2", null, 12.5),
                 new Variant("qf-int8", "qf-mobilenet-v2-int8", "1", 87.5)),
                 new Shadow("qf-mobilenet-v2@1", 33.3), true, "qf-int8");
 
         store.save(full, "basis");
 
-        assertThat(peer().experiment("mobilenet-v2").orElseThrow().experiment()).isEqualTo(full);
+        assertThat(peer().experiment("mobilenet-v2-ab").orElseThrow().experiment()).isEqualTo(full);
     }
 
     @Test
@@ -99,7 +99,7 @@ public abstract class ExperimentStoreContract {
         Experiment upgraded = Fixtures.fourArms(50, 0, 0, 50);
         StoredExperiment rolledOut = peer().saveUnlessBasedOn(upgraded, ExperimentFingerprint.of(upgraded));
         assertThat(rolledOut).isEqualTo(new StoredExperiment(upgraded, 3, ExperimentFingerprint.of(upgraded)));
-        assertThat(store.experiment("mobilenet-v2")).contains(rolledOut);
+        assertThat(store.experiment("mobilenet-v2-ab")).contains(rolledOut);
     }
 
     @Test
@@ -127,9 +127,9 @@ public abstract class ExperimentStoreContract {
         awaitSubscribed();
 
         peer().save(Fixtures.fourArms(1, 0, 0, 0), "");
-        store.save(new Experiment("mobilenet-v1", Fixtures.fourArms(1, 0, 0, 0).variants(), null, false, null), "");
+        store.save(new Experiment("mobilenet-v1-ab", Fixtures.fourArms(1, 0, 0, 0).variants(), null, false, null), "");
 
-        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(heard).containsExactlyInAnyOrder("mobilenet-v2", "mobilenet-v1"));
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(heard).containsExactlyInAnyOrder("mobilenet-v2-ab", "mobilenet-v1-ab"));
     }
 
     /** Gives a store whose notifications travel over a network the time to subscribe. */
@@ -176,7 +176,7 @@ public abstract class ExperimentStoreContract {
 
         assertThat(store.prediction("request-1")).isEmpty();
         assertThat(peer().recordFeedback("request-1", 0, feedback(true, null))).isEqualTo(FeedbackOutcome.UNKNOWN);
-        assertThat(store.counters("mobilenet-v2", 1).get(QF_INT8.tally()).correct()).isZero();
+        assertThat(store.counters("mobilenet-v2-ab", 1).get(QF_INT8.tally()).correct()).isZero();
     }
 
     // Feedback and counters
@@ -190,7 +190,7 @@ public abstract class ExperimentStoreContract {
         assertThat(peer().recordFeedback("request-1", 1, feedback(false, true))).isEqualTo(FeedbackOutcome.COUNTED);
         assertThat(store.recordFeedback("request-1", 2, feedback(false, null))).isEqualTo(FeedbackOutcome.COUNTED);
 
-        Map<String, VariantCounters> counters = peer().counters("mobilenet-v2", 1);
+        Map<String, VariantCounters> counters = peer().counters("mobilenet-v2-ab", 1);
         assertThat(counters.get(QF_INT8.tally()).correct()).isEqualTo(1);
         assertThat(counters.get(QF_INT8.tally()).incorrect()).isEqualTo(2);
         // Who of the two was right counts where the variant's and the shadow's versions are counted together.
@@ -212,36 +212,36 @@ public abstract class ExperimentStoreContract {
         }
 
         assertThat(outcomes).containsOnlyOnce(FeedbackOutcome.COUNTED).hasSize(16);
-        assertThat(store.counters("mobilenet-v2", 1).get(QF_INT8.tally()).correct()).isEqualTo(1);
+        assertThat(store.counters("mobilenet-v2-ab", 1).get(QF_INT8.tally()).correct()).isEqualTo(1);
     }
 
     @Test
     void countersAddUpWhatEveryReplicaCountedPerVariantVersionsAndRevision() {
-        CounterKey baseline = CounterKey.served("mobilenet-v2", 1, "baseline-float", "1");
-        CounterKey reloaded = CounterKey.served("mobilenet-v2", 1, "qf-int8", "2");
+        CounterKey baseline = CounterKey.served("mobilenet-v2-ab", 1, "baseline-float", "1");
+        CounterKey reloaded = CounterKey.served("mobilenet-v2-ab", 1, "qf-int8", "2");
         CounterKey shadowed = QF_INT8.shadowedBy(SHADOW_VERSION);
         for (int i = 1; i <= 100; i++) {
             (i % 2 == 0 ? store : peer()).served("request-" + i, routed(QF_INT8), Duration.ofMillis(i));
         }
         store.served("baseline", routed(baseline), Duration.ofMillis(40));
         store.served("reloaded", routed(reloaded), Duration.ofMillis(40));
-        store.served("next-revision", routed(CounterKey.served("mobilenet-v2", 2, "qf-int8", "1")), Duration.ofMillis(40));
+        store.served("next-revision", routed(CounterKey.served("mobilenet-v2-ab", 2, "qf-int8", "1")), Duration.ofMillis(40));
         store.served("direct", new PendingPrediction(SERVED_BY, "http", null, new int[] {0}), Duration.ofMillis(40));
         peer().shadowCompared(shadowed, true);
         store.shadowCompared(shadowed, true);
         store.shadowCompared(shadowed, false);
 
-        await().untilAsserted(() -> assertThat(store.counters("mobilenet-v2", 1).get(shadowed.tally()))
+        await().untilAsserted(() -> assertThat(store.counters("mobilenet-v2-ab", 1).get(shadowed.tally()))
                 .extracting(VariantCounters::shadowAgreements, VariantCounters::shadowComparisons).containsExactly(2L, 3L));
-        await().untilAsserted(() -> assertThat(store.counters("mobilenet-v2", 1).get(QF_INT8.tally()).requests()).isEqualTo(100));
-        Map<String, VariantCounters> revisionOne = peer().counters("mobilenet-v2", 1);
+        await().untilAsserted(() -> assertThat(store.counters("mobilenet-v2-ab", 1).get(QF_INT8.tally()).requests()).isEqualTo(100));
+        Map<String, VariantCounters> revisionOne = peer().counters("mobilenet-v2-ab", 1);
         assertThat(revisionOne).containsOnlyKeys(QF_INT8.tally(), shadowed.tally(), baseline.tally(), reloaded.tally());
         assertThat(revisionOne.get(QF_INT8.tally()).p50Millis()).isCloseTo(50, within(50 * 0.02));
         assertThat(revisionOne.get(QF_INT8.tally()).p95Millis()).isCloseTo(95, within(95 * 0.02));
         assertThat(revisionOne.get(baseline.tally()).requests()).isEqualTo(1);
         assertThat(revisionOne.get(reloaded.tally()).requests()).as("another version counts apart").isEqualTo(1);
-        assertThat(peer().counters("mobilenet-v2", 2).get(QF_INT8.tally()).requests()).isEqualTo(1);
-        assertThat(peer().counters("mobilenet-v2", 3)).isEmpty();
+        assertThat(peer().counters("mobilenet-v2-ab", 2).get(QF_INT8.tally()).requests()).isEqualTo(1);
+        assertThat(peer().counters("mobilenet-v2-ab", 3)).isEmpty();
     }
 
     @Test

@@ -97,7 +97,7 @@ class ExperimentValidatorTests {
 
     @Test
     void allProblemsAreListedInOneMessage() {
-        Experiment experiment = new Experiment("mobilenet-v2", List.of(
+        Experiment experiment = new Experiment("mobilenet-v2-ab", List.of(
                 new Variant("a", "mobilenet-v2", null, -3),
                 new Variant("a", "no-such-model", null, 0)), new Shadow("a", 101), false, null);
 
@@ -108,7 +108,17 @@ class ExperimentValidatorTests {
                         "variant 'a' points at no-such-model, which is not loaded",
                         "the weights must sum to more than 0, but no variant has a positive weight",
                         "shadow percent 101.0 is not between 0 and 100"))
-                .hasMessageStartingWith("experiment 'mobilenet-v2' is invalid: variant 'a' has weight -3.0");
+                .hasMessageStartingWith("experiment 'mobilenet-v2-ab' is invalid: variant 'a' has weight -3.0");
+    }
+
+    @Test
+    void anExperimentNamedLikeALoadedModelIsRefusedBecauseItWouldHideThatModel() {
+        Experiment experiment = Fixtures.fourArms(25, 25, 25, 25);
+
+        assertRefused(new Experiment("qf-mobilenet-v2-int8", experiment.variants(), null, false, null))
+                .withMessageContaining("experiment 'qf-mobilenet-v2-int8' has the name of a served model; clients asking for "
+                        + "that model would get the experiment's variants — choose another name");
+        assertThatCode(() -> validator.validate(experiment)).as("mobilenet-v2-ab is no model's name").doesNotThrowAnyException();
     }
 
     @Test

@@ -37,7 +37,7 @@ final class Fixtures {
     }
 
     static Experiment experiment(List<Variant> variants) {
-        return new Experiment("mobilenet-v2", variants, null, false, null);
+        return new Experiment("mobilenet-v2-ab", variants, null, false, null);
     }
 
     static Experiment withShadow(Experiment e, Shadow shadow) {

@@ -65,8 +65,8 @@ class WeightedRendezvousTests {
     @Test
     void theSameKeyIsPlacedIndependentlyInDifferentExperiments() {
         List<Variant> arms = Fixtures.fourArms(25, 25, 25, 25).variants();
-        Map<String, String> v2 = assign(new WeightedRendezvous("mobilenet-v2", arms));
-        Map<String, String> v1 = assign(new WeightedRendezvous("mobilenet-v1", arms));
+        Map<String, String> v2 = assign(new WeightedRendezvous("mobilenet-v2-ab", arms));
+        Map<String, String> v1 = assign(new WeightedRendezvous("mobilenet-v1-ab", arms));
 
         long same = KEYS.stream().filter(k -> v1.get(k).equals(v2.get(k))).count();
 

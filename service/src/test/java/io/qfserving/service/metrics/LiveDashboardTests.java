@@ -38,7 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The service under a short load, scraped by a real Prometheus: the default {@code mobilenet-v2}
+ * The service under a short load, scraped by a real Prometheus: the default {@code mobilenet-v2-ab}
  * experiment (four variants at 25%) with shadow traffic on (and a burst beyond its queue), direct calls
  * to every model (and a bad image to each), feedback, failures and a corrupt model version. Then the split Prometheus saw over 2,000 requests matches the weights within 3 points per
  * variant, sticky clients never switched variant, and every panel query of the shipped Grafana
@@ -46,12 +46,12 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "qf.repository.poll-interval=0s",
-    "qf.experiments.mobilenet-v2.shadow.percent=100",
+    "qf.experiments.mobilenet-v2-ab.shadow.percent=100",
     "qf.shadow.queue-capacity=2",
 })
 class LiveDashboardTests {
 
-    static final String EXPERIMENT = "mobilenet-v2";
+    static final String EXPERIMENT = "mobilenet-v2-ab";
     static final int WEIGHTED_REQUESTS = 2000;
     static final Path REPOSITORY = repositoryWithACorruptVersion();
 

@@ -36,7 +36,7 @@ final class ServingExposition {
             new Model("qf-mobilenet-v2-int8", "qf", "int8", "onnxruntime", 31_300_000, 704_570, 770_000, 0.758, 0.005);
     static final List<Model> MODELS = List.of(BASELINE_FLOAT, BASELINE_INT8, QF_FLOAT, QF_INT8);
 
-    static final String EXPERIMENT = "mobilenet-v2";
+    static final String EXPERIMENT = "mobilenet-v2-ab";
     static final List<Arm> ARMS = List.of(
             new Arm("baseline-float", BASELINE_FLOAT, 25), new Arm("baseline-int8", BASELINE_INT8, 25),
             new Arm("qf-float", QF_FLOAT, 25), new Arm("qf-int8", QF_INT8, 25));

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
@@ -29,10 +30,14 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A repository holding one model and an evaluation folder: the start-up evaluation publishes the
- * accuracy the model really has on the folder, and the default experiment, whose other models are
- * missing, is left out and reported instead of stopping the server.
+ * accuracy the model really has on the folder; the default experiment, whose other models are
+ * missing, and one configured under the model's own name are left out and reported instead of
+ * stopping the server.
  */
-@SpringBootTest(properties = {"qf.repository.poll-interval=0s", "qf.evaluation.images-per-class=50"})
+@SpringBootTest(properties = {"qf.repository.poll-interval=0s", "qf.evaluation.images-per-class=50",
+    "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].name=only",
+    "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].model=" + StartupEvaluationTests.MODEL,
+    "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].weight=1"})
 class StartupEvaluationTests {
 
     static final String MODEL = "qf-mobilenet-v2-int8";
@@ -72,8 +77,16 @@ class StartupEvaluationTests {
     void aConfiguredExperimentWhoseModelsAreMissingIsLeftOutAndReported() {
         Health experiments = ((HealthIndicator) health.getContributor("experiments")).health();
         assertThat(experiments.getStatus()).isEqualTo(Status.UP);
-        assertThat(experiments.getDetails().get("refused").toString()).contains("mobilenet-v2").contains("not loaded");
+        assertThat(experiments.getDetails().get("refused").toString()).contains("mobilenet-v2-ab").contains("not loaded");
         assertThat(experiments.getDetails().get("inForce").toString()).isEqualTo("{}");
+    }
+
+    @Test
+    void aConfiguredExperimentUnderAServedModelsNameIsLeftOutAndReported() {
+        Health experiments = ((HealthIndicator) health.getContributor("experiments")).health();
+        assertThat(experiments.getDetails().get("refused")).asInstanceOf(InstanceOfAssertFactories.map(String.class, String.class))
+                .hasEntrySatisfying(MODEL, reason ->
+                        assertThat(reason).contains("experiment '" + MODEL + "' has the name of a served model"));
     }
 
     @Test

@@ -93,17 +93,17 @@ class RedisExperimentStoreTests extends ExperimentStoreContract {
 
     @Test
     void deploymentsWithDifferentKeyPrefixesShareNothing() {
-        store.save(new Experiment("mobilenet-v2", List.of(new Variant("a", "m", null, 1)), null, false, null), "");
+        store.save(new Experiment("mobilenet-v2-ab", List.of(new Variant("a", "m", null, 1)), null, false, null), "");
 
         ExperimentStore otherDeployment = connect(prefix + "-other");
 
         assertThat(otherDeployment.experiments()).isEmpty();
-        assertThat(otherDeployment.experiment("mobilenet-v2")).isEmpty();
+        assertThat(otherDeployment.experiment("mobilenet-v2-ab")).isEmpty();
     }
 
     @Test
     void withRedisDownTheRequestPathGoesOnAndCountsWhatItLostWhileEverythingElseSaysSoThenItRecovers() {
-        CounterKey key = CounterKey.served("mobilenet-v2", 1, "qf-int8", "1");
+        CounterKey key = CounterKey.served("mobilenet-v2-ab", 1, "qf-int8", "1");
         PendingPrediction served = new PendingPrediction(new PendingPrediction.ServedBy("m", "1", "qf", "int8", "onnxruntime"),
                 "http", key, new int[] {1});
         store.ping();

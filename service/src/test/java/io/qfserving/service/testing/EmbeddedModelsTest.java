@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The real server on random HTTP and gRPC ports (plus an in-process gRPC server named
- * {@value #IN_PROCESS}) over the embedded default models, with the default {@code mobilenet-v2}
+ * {@value #IN_PROCESS}) over the embedded default models, with the default {@code mobilenet-v2-ab}
  * experiment mirroring all its traffic to its shadow, an admin token, and seeded experiment draws.
  * One application context, shared by every test class that carries this annotation.
  */
@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Import;
     "qf.repository.path=" + EmbeddedModelsTest.REPOSITORY,
     "qf.repository.poll-interval=0s",
     "spring.grpc.server.inprocess.name=" + EmbeddedModelsTest.IN_PROCESS,
-    "qf.experiments.mobilenet-v2.shadow.percent=100",
+    "qf.experiments.mobilenet-v2-ab.shadow.percent=100",
     "qf.admin.token=" + EmbeddedModelsTest.ADMIN_TOKEN,
 })
 @Import(EmbeddedModelsTest.SeededRandom.class)

@@ -9,10 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The experiments the server starts with, by public model name:
+ * The experiments the server starts with, by the name clients ask for (never a served model's):
  *
  * <pre>
- * qf.experiments.mobilenet-v2:
+ * qf.experiments.mobilenet-v2-ab:
  *   variants:
  *     - {name: baseline-float, model: mobilenet-v2, weight: 25}
  *     - {name: qf-int8, model: qf-mobilenet-v2-int8, weight: 25}

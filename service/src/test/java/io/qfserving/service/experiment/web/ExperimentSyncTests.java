@@ -87,7 +87,8 @@ class ExperimentSyncTests {
     }
 
     private ExperimentSync start(Experiment configured) {
-        ExperimentRegistry registry = new ExperimentRegistry(ref -> true, new SplittableRandom(1));
+        // Holds the models the variants name (model-<variant>), none named like the experiment.
+        ExperimentRegistry registry = new ExperimentRegistry(ref -> ref.model().startsWith("model-"), new SplittableRandom(1));
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("registry", registry));
         ExperimentSync sync = new ExperimentSync(registry, store,
                 new ExperimentProperties(Map.of("exp", new ExperimentProperties.Spec(configured.variants(), null, false, null, null))),

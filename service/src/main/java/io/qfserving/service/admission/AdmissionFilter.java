@@ -1,6 +1,7 @@
 package io.qfserving.service.admission;
 
 import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.errors.ErrorResponses;
 import io.qfserving.service.errors.ServingException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -8,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -58,14 +58,14 @@ class AdmissionFilter extends OncePerRequestFilter {
         if (isAsyncDispatch(request)) {
             ReceivedBodies.Received received = bodies.received(request);
             if (received.failure() != null) {
-                refuse(response, received.failure());
+                ErrorResponses.sendError(response, received.failure());
             } else {
                 runAdmitted(new ReceivedBodies.BufferedRequest(request, received.body()), response, chain);
             }
             return;
         }
         if (admission.refuseEarly()) {
-            refuse(response, overloaded());
+            ErrorResponses.write(request, response, overloaded());
             return;
         }
         if (MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType(request))) {
@@ -75,7 +75,7 @@ class AdmissionFilter extends OncePerRequestFilter {
         long limit = request.getRequestURI().startsWith("/v2/") ? bodies.requestLimit() : bodies.imageLimit();
         ServingException refused = bodies.receive(request, response, limit);
         if (refused != null) {
-            refuse(response, refused);
+            ErrorResponses.sendError(response, refused);
         }
     }
 
@@ -83,7 +83,7 @@ class AdmissionFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Optional<Admission.Permit> permit = admission.tryAcquire();
         if (permit.isEmpty()) {
-            refuse(response, overloaded());
+            ErrorResponses.write(request, response, overloaded());
             return;
         }
         Admission.Outcome outcome = Admission.Outcome.OTHER;
@@ -104,17 +104,6 @@ class AdmissionFilter extends OncePerRequestFilter {
 
     private static ServingException overloaded() {
         return new ServingException(ErrorKind.OVERLOADED, Admission.REFUSAL);
-    }
-
-    /** Answered by the container's error page, in the form of the API the request was sent to. */
-    private static void refuse(HttpServletResponse response, ServingException failure) throws IOException {
-        if (failure.kind() == ErrorKind.OVERLOADED) {
-            response.setHeader(HttpHeaders.RETRY_AFTER, ErrorKind.RETRY_AFTER_SECONDS);
-        }
-        if (failure.kind() == ErrorKind.BODY_TIMEOUT) {
-            response.setHeader(HttpHeaders.CONNECTION, "close");
-        }
-        response.sendError(failure.kind().http().value(), failure.getMessage());
     }
 
     private static MediaType contentType(HttpServletRequest request) {

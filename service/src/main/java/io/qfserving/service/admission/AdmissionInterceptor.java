@@ -60,11 +60,15 @@ class AdmissionInterceptor implements ServerInterceptor {
                     return;
                 }
                 admitted.hold(permit.get());
-                super.onHalfClose();
+                try {
+                    super.onHalfClose();
+                } catch (RuntimeException failure) {
+                    // Turned into a status by an interceptor outside this one, past AdmittedCall.close.
+                    admitted.release(Admission.Outcome.OTHER);
+                    throw failure;
+                }
             }
 
-            // A call closed by an interceptor outside this one (an exception turned into a status)
-            // does not pass through AdmittedCall.close; its end always reaches the listener.
             @Override
             public void onComplete() {
                 admitted.release(Admission.Outcome.OTHER);

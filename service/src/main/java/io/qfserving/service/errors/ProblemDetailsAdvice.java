@@ -34,14 +34,23 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (e.kind() == ErrorKind.INTERNAL) {
             log.error("request failed", e);
         }
+        return handleExceptionInternal(e, problem(e.kind(), e.getMessage()), headers(e.kind()), e.kind().http(), request);
+    }
+
+    /** What a kind of failure tells the client besides its body: when to retry, how to authenticate. */
+    static HttpHeaders headers(ErrorKind kind) {
         HttpHeaders headers = new HttpHeaders();
-        if (e.kind() == ErrorKind.OVERLOADED) {
+        if (kind == ErrorKind.OVERLOADED) {
             headers.set(HttpHeaders.RETRY_AFTER, ErrorKind.RETRY_AFTER_SECONDS);
         }
-        if (e.kind() == ErrorKind.UNAUTHENTICATED) {
+        if (kind == ErrorKind.UNAUTHENTICATED) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        return handleExceptionInternal(e, problem(e.kind(), e.getMessage()), headers, e.kind().http(), request);
+        if (kind == ErrorKind.BODY_TIMEOUT) {
+            // The rest of a late body may still come; it must not be read as the next request.
+            headers.set(HttpHeaders.CONNECTION, "close");
+        }
+        return headers;
     }
 
     /** Our problem detail for a kind of failure: its type names the kind. */

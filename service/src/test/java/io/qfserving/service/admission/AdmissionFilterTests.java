@@ -80,8 +80,10 @@ class AdmissionFilterTests {
         for (MockHttpServletResponse response : List.of(refused, refusedProtocol)) {
             assertThat(response.getStatus()).isEqualTo(429);
             assertThat(response.getHeader("Retry-After")).isEqualTo("1");
-            assertThat(response.getErrorMessage()).isEqualTo(Admission.REFUSAL);
         }
+        assertThat(refused.getContentType()).isEqualTo("application/problem+json");
+        assertThat(refused.getContentAsString()).contains("\"type\":\"urn:qf-serving:problem:overloaded\"", Admission.REFUSAL);
+        assertThat(refusedProtocol.getContentAsString()).isEqualTo("{\"error\":\"" + Admission.REFUSAL + "\"}");
         assertThat(registry.get("qf.admission.refused").counter().count()).isEqualTo(2);
 
         MockHttpServletResponse next = new MockHttpServletResponse();

@@ -1,0 +1,648 @@
+package io.qfserving.service.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * What an operator sees, measured against the packaged server ({@code service/target/qf-serving.jar},
+ * default settings, started here on free ports) from this separate JVM, over the 50 photos:
+ * <ul>
+ *   <li>{@code overload} (needs {@code wrk}): capacity with 16 connections, then 60 s at twice that
+ *       rate. Accepted throughput against capacity, latency by status, 5xx, and the clients' 2xx
+ *       count against the server's success counter.
+ *   <li>{@code slow-senders}: 200 connections trickle bodies at 1 byte/s for 30 s (reconnecting
+ *       when the server cuts them off) while 4 clients classify and the probes are polled.
+ *   <li>{@code sigterm}: 32 clients classify; SIGTERM after 10 s; every request sent must get an
+ *       answer (200, 429 or 503) until the process is gone.
+ * </ul>
+ * {@code ./mvnw -q -pl service -Pbench test-compile exec:java -Dbench.main=io.qfserving.service.bench.OperatorScenarios
+ * -Dexec.args=overload} (after {@code ./mvnw -pl service -am package -DskipTests}).
+ */
+public final class OperatorScenarios {
+
+    private static final Path JAR = Path.of(System.getProperty("bench.jar", "target/qf-serving.jar"));
+    private static final Path REPOSITORY = Path.of(System.getProperty("bench.repository", "../models/repository"));
+    private static final Path PHOTOS = Path.of(System.getProperty("qf.data.dir", "../../shared/data"), "photos");
+
+    private static final int CONNECTIONS = 256;
+
+    private final List<byte[]> photos;
+    private final Server server;
+    private final CloseableHttpClient http;
+
+    private OperatorScenarios(Server server) throws IOException {
+        try (Stream<Path> files = Files.list(PHOTOS)) {
+            photos = files.sorted().map(OperatorScenarios::read).toList();
+        }
+        this.server = server;
+        this.http = HttpClients.custom().disableAutomaticRetries()
+                // A fixed set of keep-alive connections, as clients behind a balancer have: requests
+                // beyond it wait in the client (timed all the same), not in the server's accept queue.
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(CONNECTIONS).setMaxConnPerRoute(CONNECTIONS)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setSocketTimeout(Timeout.ofSeconds(30)).build()).build())
+                .build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        String scenario = args.length > 0 ? args[0] : "overload";
+        if (!Files.isDirectory(PHOTOS)) {
+            System.out.println("SKIPPED: no photos at " + PHOTOS.toAbsolutePath() + " (set -Dqf.data.dir)");
+            return;
+        }
+        try (Server server = Server.start()) {
+            OperatorScenarios scenarios = new OperatorScenarios(server);
+            System.out.printf(Locale.ROOT, "%s: server ready in %.1f s (%s, %d photos, %d cores)%n", scenario, server.readySeconds,
+                    JAR, scenarios.photos.size(), Runtime.getRuntime().availableProcessors());
+            switch (scenario) {
+                case "overload" -> scenarios.overload();
+                case "slow-senders" -> scenarios.slowSenders();
+                case "sigterm" -> scenarios.sigterm();
+                default -> throw new IllegalArgumentException("scenarios: overload, slow-senders, sigterm");
+            }
+        }
+        System.exit(0);
+    }
+
+    /**
+     * The load comes from {@code wrk} (a separate, lean process: 256 connections with a think time
+     * calibrated to offer twice the capacity); a sample of requests at 20/s from this JVM, sent
+     * alongside, gives the latency of accepted and refused requests apart.
+     */
+    private void overload() throws Exception {
+        Wrk wrk = new Wrk(server.uri("/"));
+        wrk.run(16, 0, Duration.ofSeconds(20));
+        Outcomes single = closedLoop(1, Duration.ofSeconds(15));
+        Sampled capacity = sampled(() -> wrk.run(16, 0, Duration.ofSeconds(20)), Duration.ofSeconds(20));
+        double target = 2 * capacity.load.rate(200);
+        double delay = CONNECTIONS / target * 1000;
+        for (int round = 0; round < 3; round++) {
+            delay *= wrk.run(CONNECTIONS, delay, Duration.ofSeconds(10)).rate(0) / target;
+        }
+        double successesBefore = server.successes();
+        Gauges limit = new Gauges(server, "qf_admission_limit", "qf_admission_in_progress");
+        Thread sampling = Thread.ofPlatform().start(() -> limit.sample(Duration.ofSeconds(60)));
+        double thinkMillis = delay;
+        Sampled overload = sampled(() -> wrk.run(CONNECTIONS, thinkMillis, Duration.ofSeconds(60)), Duration.ofSeconds(60));
+        sampling.join();
+        double served = server.successes() - successesBefore;
+        double capacityRate = capacity.load.rate(200) + capacity.sample.accepted();
+        double accepted = overload.load.rate(200) + overload.sample.accepted();
+        double offered = overload.load.rate(0) + overload.sample.sent() / overload.sample.seconds;
+        System.out.println(Outcomes.HEADER);
+        System.out.println(single.row("1 client"));
+        System.out.println(capacity.sample.row("sample during capacity"));
+        System.out.println(overload.sample.row("sample during overload"));
+        System.out.printf(Locale.ROOT, "wrk capacity (16 connections): %s%n", capacity.load);
+        System.out.printf(Locale.ROOT, "wrk overload (%d connections, think %.0f ms): %s%n", CONNECTIONS, delay, overload.load);
+        System.out.println(capacity.sample.cpu("during capacity"));
+        System.out.println(overload.sample.cpu("during overload"));
+        System.out.println("during the overload: " + limit);
+        System.out.printf(Locale.ROOT, "offered %.0f req/s = %.2fx capacity (%.0f req/s)%n", offered, offered / capacityRate, capacityRate);
+        System.out.printf(Locale.ROOT, "accepted throughput %.1f req/s = %.1f%% of capacity (bar >= 90%%)%n", accepted, 100 * accepted / capacityRate);
+        double p99 = overload.sample.percentile(200, 99);
+        System.out.printf(Locale.ROOT, "accepted p99 %.1f ms = %.2fx the p99 at capacity, %.2fx a single client's (bar <= 3x)%n",
+                p99, p99 / capacity.sample.percentile(200, 99), p99 / single.percentile(200, 99));
+        System.out.printf(Locale.ROOT, "429 p99 %.1f ms (bar < 20 ms); 5xx %d (bar 0); client 2xx %d, server successes %.0f (bar equal)%n",
+                overload.sample.percentile(429, 99), overload.load.count(500, 599) + overload.sample.count(500, 599),
+                overload.load.count(200, 299) + overload.sample.count(200, 299), served);
+    }
+
+    /** What wrk measured and what the sample beside it saw. */
+    private record Sampled(Wrk.Result load, Outcomes sample) {}
+
+    private Sampled sampled(java.util.concurrent.Callable<Wrk.Result> load, Duration duration) throws Exception {
+        try (ExecutorService background = Executors.newSingleThreadExecutor()) {
+            var running = background.submit(load);
+            Outcomes sample = openLoop(20, duration);
+            return new Sampled(running.get(), sample);
+        }
+    }
+
+    private void slowSenders() throws Exception {
+        closedLoop(4, Duration.ofSeconds(20));
+        Outcomes quiet = closedLoop(4, Duration.ofSeconds(20));
+        Probes quietProbes = new Probes(server);
+        quietProbes.poll(Duration.ofSeconds(5));
+        Trickle trickle = new Trickle(server.http, 200);
+        Thread attack = Thread.ofPlatform().start(trickle);
+        Probes probes = new Probes(server);
+        Thread polling = Thread.ofPlatform().start(() -> probes.poll(Duration.ofSeconds(30)));
+        Outcomes attacked = closedLoop(4, Duration.ofSeconds(30));
+        polling.join();
+        trickle.running.set(false);
+        attack.join();
+        System.out.println(Outcomes.HEADER);
+        System.out.println(quiet.row("4 clients"));
+        System.out.println(attacked.row("4 clients, 200 slow senders"));
+        System.out.printf(Locale.ROOT, "slow senders: %d connections opened, %d bytes trickled, %d cut off by the server%n",
+                trickle.connections.get(), trickle.bytes.get(), trickle.cutOff.get());
+        System.out.printf(Locale.ROOT, "classify p99 %.1f ms under attack = %.2fx quiet (bar <= 2x); errors %d%n",
+                attacked.percentile(200, 99), attacked.percentile(200, 99) / quiet.percentile(200, 99), attacked.count(300, 999) + attacked.failures());
+        System.out.println("probes quiet:  " + quietProbes);
+        System.out.println("probes attack: " + probes + " (bar: every answer within 1 s)");
+    }
+
+    private void sigterm() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        Outcomes outcomes = new Outcomes();
+        AtomicInteger unanswered = new AtomicInteger();
+        AtomicInteger refusedConnections = new AtomicInteger();
+        Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < 32; c++) {
+                int client = c;
+                clients.submit(() -> {
+                    for (int i = client; running.get(); i++) {
+                        long start = System.nanoTime();
+                        try {
+                            outcomes.record(post(photos.get(i % photos.size())), System.nanoTime() - start);
+                        } catch (ConnectException refused) {
+                            refusedConnections.incrementAndGet();
+                            LockSupport.parkNanos(5_000_000);
+                        } catch (IOException dropped) {
+                            unanswered.incrementAndGet();
+                            failures.computeIfAbsent(dropped.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    }
+                });
+            }
+            Thread.sleep(10_000);
+            long signalled = System.nanoTime();
+            server.process.destroy();
+            server.process.waitFor();
+            double stopSeconds = (System.nanoTime() - signalled) / 1e9;
+            Thread.sleep(1_000);
+            running.set(false);
+            System.out.printf(Locale.ROOT, "SIGTERM under 32 clients: process exited %d after %.1f s%n", server.process.exitValue(), stopSeconds);
+        }
+        System.out.printf(Locale.ROOT, "answered: 200 %d, 429 %d, 503 %d, other %d; sent without an answer %d %s (bar 0); "
+                        + "connections refused (nothing sent) %d%n", outcomes.count(200, 200), outcomes.count(429, 429), outcomes.count(503, 503),
+                outcomes.count(0, 999) - outcomes.count(200, 200) - outcomes.count(429, 429) - outcomes.count(503, 503), unanswered.get(),
+                failures, refusedConnections.get());
+    }
+
+    private int post(byte[] photo) throws IOException {
+        HttpPost post = new HttpPost(server.uri("/v1/classify"));
+        post.setEntity(new ByteArrayEntity(photo, ContentType.IMAGE_JPEG));
+        return http.execute(post, response -> {
+            EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
+    }
+
+    private Outcomes closedLoop(int clients, Duration duration) throws InterruptedException {
+        Outcomes outcomes = new Outcomes();
+        double[] cpu = cpuSeconds();
+        long end = System.nanoTime() + duration.toNanos();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                pool.submit(() -> {
+                    for (int i = client * 7; System.nanoTime() < end; i++) {
+                        send(outcomes, photos.get(i % photos.size()), System.nanoTime());
+                    }
+                });
+            }
+        }
+        return outcomes.finish(duration, cpu, cpuSeconds());
+    }
+
+    /** Requests at a fixed rate whatever the answers, each timed from when it was due (no coordinated omission). */
+    private Outcomes openLoop(double rate, Duration duration) throws InterruptedException {
+        Outcomes outcomes = new Outcomes();
+        double[] cpu = cpuSeconds();
+        long interval = (long) (1e9 / rate);
+        long start = System.nanoTime();
+        AtomicInteger inFlight = new AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long i = 0; i * interval < duration.toNanos(); i++) {
+                long due = start + i * interval;
+                LockSupport.parkNanos(due - System.nanoTime());
+                if (inFlight.get() >= 1000) {
+                    outcomes.unsent.incrementAndGet();
+                    continue;
+                }
+                byte[] photo = photos.get((int) (i % photos.size()));
+                inFlight.incrementAndGet();
+                pool.submit(() -> {
+                    send(outcomes, photo, due);
+                    inFlight.decrementAndGet();
+                });
+            }
+        }
+        return outcomes.finish(duration, cpu, cpuSeconds());
+    }
+
+    /** CPU seconds used so far by the server process and by this one. */
+    private double[] cpuSeconds() {
+        double serverCpu = server.process.info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
+        double generatorCpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        return new double[] {serverCpu, generatorCpu};
+    }
+
+    private void send(Outcomes outcomes, byte[] photo, long since) {
+        try {
+            outcomes.record(post(photo), System.nanoTime() - since);
+        } catch (IOException e) {
+            outcomes.failed.incrementAndGet();
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Answers by status with their latencies. */
+    private static final class Outcomes {
+
+        static final String HEADER = String.format(Locale.ROOT, "%-34s %8s %8s %8s %8s %9s %9s %9s %9s", "load", "2xx/s", "429/s",
+                "other", "failed", "2xx p50", "2xx p99", "429 p50", "429 p99");
+
+        private final Map<Integer, List<Long>> nanosByStatus = new ConcurrentHashMap<>();
+        private final AtomicInteger failed = new AtomicInteger();
+        private final AtomicLong unsent = new AtomicLong();
+        private double seconds;
+        private double serverCpu;
+        private double generatorCpu;
+
+        void record(int status, long nanos) {
+            List<Long> list = nanosByStatus.computeIfAbsent(status, s -> new ArrayList<>());
+            synchronized (list) {
+                list.add(nanos);
+            }
+        }
+
+        Outcomes finish(Duration duration, double[] cpuBefore, double[] cpuAfter) {
+            seconds = duration.toNanos() / 1e9;
+            serverCpu = cpuAfter[0] - cpuBefore[0];
+            generatorCpu = cpuAfter[1] - cpuBefore[1];
+            return this;
+        }
+
+        int count(int from, int to) {
+            return nanosByStatus.entrySet().stream().filter(e -> e.getKey() >= from && e.getKey() <= to).mapToInt(e -> e.getValue().size()).sum();
+        }
+
+        int failures() {
+            return failed.get();
+        }
+
+        int sent() {
+            return count(0, 999) + failed.get();
+        }
+
+        double accepted() {
+            return count(200, 299) / seconds;
+        }
+
+        /** Milliseconds; NaN when no answer had that status. */
+        double percentile(int status, double p) {
+            List<Long> list = nanosByStatus.getOrDefault(status, List.of());
+            if (list.isEmpty()) {
+                return Double.NaN;
+            }
+            long[] sorted = list.stream().mapToLong(Long::longValue).sorted().toArray();
+            return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1e6;
+        }
+
+        String cpu(String phase) {
+            return String.format(Locale.ROOT, "%s: the server used %.2f cores, this JVM %.2f", phase, serverCpu / seconds, generatorCpu / seconds);
+        }
+
+        String row(String load) {
+            return String.format(Locale.ROOT, "%-34s %8.1f %8.1f %8d %8d %9.1f %9.1f %9.1f %9.1f", load, accepted(), count(429, 429) / seconds,
+                    count(0, 999) - count(200, 299) - count(429, 429), failed.get(), percentile(200, 50), percentile(200, 99),
+                    percentile(429, 50), percentile(429, 99));
+        }
+    }
+
+    /** Senders that send a body's headers, then one byte a second, and reconnect when cut off. */
+    private static final class Trickle implements Runnable {
+
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger cutOff = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+        private final int port;
+        private final Socket[] sockets;
+
+        Trickle(int port, int senders) {
+            this.port = port;
+            this.sockets = new Socket[senders];
+        }
+
+        @Override
+        public void run() {
+            while (running.get()) {
+                for (int i = 0; i < sockets.length; i++) {
+                    try {
+                        if (sockets[i] == null) {
+                            sockets[i] = open();
+                        } else if (sockets[i].getInputStream().available() > 0) {
+                            // The server answered (408) and is closing the connection: come back.
+                            cutOff.incrementAndGet();
+                            sockets[i].close();
+                            sockets[i] = open();
+                        } else {
+                            sockets[i].getOutputStream().write('x');
+                            bytes.incrementAndGet();
+                        }
+                    } catch (IOException closed) {
+                        cutOff.incrementAndGet();
+                        sockets[i] = null;
+                    }
+                }
+                LockSupport.parkNanos(1_000_000_000);
+            }
+            for (Socket socket : sockets) {
+                try {
+                    if (socket != null) {
+                        socket.close();
+                    }
+                } catch (IOException ignored) {
+                    // Closing anyway.
+                }
+            }
+        }
+
+        private Socket open() throws IOException {
+            Socket socket = new Socket("localhost", port);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            connections.incrementAndGet();
+            return socket;
+        }
+    }
+
+    /** Liveness and readiness on the management port, and the protocol's liveness on the API port, polled. */
+    private static final class Probes {
+
+        private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        private final Map<String, URI> probes = new TreeMap<>();
+        private final Map<String, List<Long>> nanos = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+
+        Probes(Server server) {
+            probes.put("liveness", server.managementUri("/actuator/health/liveness"));
+            probes.put("readiness", server.managementUri("/actuator/health/readiness"));
+            probes.put("v2-live", server.uri("/v2/health/live"));
+        }
+
+        void poll(Duration duration) {
+            long end = System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < end) {
+                probes.forEach((name, uri) -> {
+                    long start = System.nanoTime();
+                    try {
+                        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (response.statusCode() != 200) {
+                            failures.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failures.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                    nanos.computeIfAbsent(name, k -> new ArrayList<>()).add(System.nanoTime() - start);
+                });
+                LockSupport.parkNanos(200_000_000);
+            }
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder();
+            probes.keySet().forEach(name -> {
+                long[] sorted = nanos.getOrDefault(name, List.of()).stream().mapToLong(Long::longValue).sorted().toArray();
+                text.append(String.format(Locale.ROOT, "%s %d polls, max %.1f ms, failed %d; ", name, sorted.length,
+                        sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, failures.getOrDefault(name, new AtomicInteger()).get()));
+            });
+            return text.toString();
+        }
+    }
+
+    /** The wrk load generator (Debian's wrk) running {@code classify-photos.lua}. */
+    private static final class Wrk {
+
+        record Result(Map<Integer, Integer> statuses, int errors, double seconds) {
+
+            int count(int from, int to) {
+                return statuses.entrySet().stream().filter(e -> e.getKey() >= from && e.getKey() <= to).mapToInt(Map.Entry::getValue).sum();
+            }
+
+            /** Answers a second with that status, or every answer and error for 0. */
+            double rate(int status) {
+                return (status == 0 ? count(0, 999) + errors : count(status, status)) / seconds;
+            }
+
+            @Override
+            public String toString() {
+                return String.format(Locale.ROOT, "%.1f req/s: 2xx %.1f/s, 429 %.1f/s, other %d, socket errors %d", rate(0), rate(200),
+                        rate(429), count(0, 999) - count(200, 200) - count(429, 429), errors);
+            }
+        }
+
+        private final URI base;
+        private final Path script;
+
+        Wrk(URI base) throws IOException {
+            this.base = base;
+            this.script = Files.createTempFile("classify-photos", ".lua");
+            try (var in = OperatorScenarios.class.getResourceAsStream("/bench/classify-photos.lua")) {
+                Files.write(script, in.readAllBytes());
+            }
+        }
+
+        Result run(int connections, double thinkMillis, Duration duration) throws IOException, InterruptedException {
+            ProcessBuilder builder = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
+                    "-s", script.toString(), base.toString());
+            builder.environment().put("PHOTOS", PHOTOS.toAbsolutePath().toString());
+            builder.environment().put("DELAY_MS", Long.toString(Math.round(thinkMillis)));
+            Process wrk = builder.redirectErrorStream(true).start();
+            String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (wrk.waitFor() != 0) {
+                throw new IllegalStateException("wrk failed: " + output);
+            }
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            Matcher status = Pattern.compile("^status (\\d+) (\\d+)$", Pattern.MULTILINE).matcher(output);
+            while (status.find()) {
+                statuses.put(Integer.parseInt(status.group(1)), Integer.parseInt(status.group(2)));
+            }
+            return new Result(statuses, Integer.parseInt(value(output, "errors")), Double.parseDouble(value(output, "seconds")));
+        }
+
+        private static String value(String output, String name) {
+            Matcher matcher = Pattern.compile("^" + name + " (\\S+)$", Pattern.MULTILINE).matcher(output);
+            if (!matcher.find()) {
+                throw new IllegalStateException("no " + name + " in wrk's output: " + output);
+            }
+            return matcher.group(1);
+        }
+    }
+
+    /** Gauges of the server, sampled twice a second. */
+    private static final class Gauges {
+
+        private final Server server;
+        private final String[] names;
+        private final Map<String, List<Double>> samples = new TreeMap<>();
+
+        Gauges(Server server, String... names) {
+            this.server = server;
+            this.names = names;
+        }
+
+        void sample(Duration duration) {
+            long end = System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < end) {
+                try {
+                    String exposition = server.exposition();
+                    for (String name : names) {
+                        Matcher value = Pattern.compile("^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(exposition);
+                        if (value.find()) {
+                            samples.computeIfAbsent(name, k -> new ArrayList<>()).add(Double.parseDouble(value.group(2)));
+                        }
+                    }
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+                LockSupport.parkNanos(500_000_000);
+            }
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder();
+            samples.forEach((name, values) -> text.append(String.format(Locale.ROOT, "%s min %.0f mean %.1f max %.0f; ", name,
+                    values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                    values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN))));
+            return text.toString();
+        }
+    }
+
+    /** The packaged server as a child process on free ports. */
+    private static final class Server implements AutoCloseable {
+
+        private static final Pattern SUCCESSES = Pattern.compile(
+                "^qf_requests_total\\{[^}]*outcome=\"success\"[^}]*transport=\"http\"[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
+
+        final Process process;
+        final int http;
+        final int management;
+        double readySeconds;
+        private final HttpClient client = HttpClient.newHttpClient();
+
+        private Server(Process process, int http, int management) {
+            this.process = process;
+            this.http = http;
+            this.management = management;
+        }
+
+        static Server start() throws IOException, InterruptedException {
+            int http = freePort();
+            int management = freePort();
+            int grpc = freePort();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Path log = JAR.toAbsolutePath().resolveSibling("scenario-server.log");
+            long start = System.nanoTime();
+            List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(), "--server.port=" + http,
+                    "--management.server.port=" + management, "--spring.grpc.server.port=" + grpc, "--qf.repository.path=" + REPOSITORY));
+            // Settings to try against the defaults, e.g. -Dbench.server-args=--qf.admission.max-limit=32
+            command.addAll(Arrays.asList(System.getProperty("bench.server-args", "").split(" ")).stream().filter(a -> !a.isBlank()).toList());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Server server = new Server(process, http, management);
+            while (!server.ready()) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the server exited; see " + log.toAbsolutePath());
+                }
+                Thread.sleep(200);
+            }
+            server.readySeconds = (System.nanoTime() - start) / 1e9;
+            return server;
+        }
+
+        private boolean ready() {
+            try {
+                return client.send(HttpRequest.newBuilder(managementUri("/actuator/health/readiness")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }
+
+        URI uri(String path) {
+            return URI.create("http://localhost:" + http + path);
+        }
+
+        URI managementUri(String path) {
+            return URI.create("http://localhost:" + management + path);
+        }
+
+        /** The server's own count of successful HTTP requests, all models. */
+        double successes() throws IOException, InterruptedException {
+            Matcher matcher = SUCCESSES.matcher(exposition());
+            double sum = 0;
+            while (matcher.find()) {
+                sum += Double.parseDouble(matcher.group(1));
+            }
+            return sum;
+        }
+
+        String exposition() throws IOException, InterruptedException {
+            return client.send(HttpRequest.newBuilder(managementUri("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        }
+
+        private static int freePort() throws IOException {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+        }
+    }
+}

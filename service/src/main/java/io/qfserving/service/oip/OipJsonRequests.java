@@ -2,11 +2,16 @@ package io.qfserving.service.oip;
 
 import io.qfserving.service.errors.ServingException;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Decodes an Open Inference Protocol REST inference request (JSON, optionally followed by binary
@@ -14,6 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * saying which field is wrong, never a server error. Shapes are integers of at least 1; FP32 data are
  * numbers that fit a float (so 1e39 is refused, not turned into infinity), flat or nested exactly as
  * the shape says; inputs and outputs are objects with names; integer parameters are integers in range.
+ * Tensor data are read from the parser straight into floats ({@link StreamedData}), never as a tree
+ * of number nodes: a JSON body of n bytes needs at most about 2n more bytes while it is decoded.
  */
 final class OipJsonRequests {
 
@@ -28,12 +35,13 @@ final class OipJsonRequests {
      * @param jsonLength how much of it is the JSON header; the binary tensors follow it
      */
     OipService.Request decode(byte[] body, int jsonLength) {
-        JsonNode root;
-        try {
-            root = json.readTree(body, 0, jsonLength);
+        Parsed parsed;
+        try (JsonParser parser = json.createParser(body, 0, jsonLength)) {
+            parsed = parse(parser, jsonLength / 2);
         } catch (JacksonException e) {
             throw ServingException.badRequest("the inference request is not valid JSON: " + e.getOriginalMessage());
         }
+        JsonNode root = parsed.root();
         if (root == null || !root.isObject()) {
             throw ServingException.badRequest("the inference request must be a JSON object");
         }
@@ -65,12 +73,82 @@ final class OipJsonRequests {
                 }
                 values = OipTensors.fp32(body, offset, binarySize.intValue(), name);
                 offset += binarySize.intValue();
+            } else if (parsed.data().containsKey(i)) {
+                values = parsed.data().get(i).values(shape, elements, name);
             } else {
-                values = data(input.get("data"), shape, elements, name);
+                throw ServingException.badRequest("input '" + name + "' needs a 'data' array (or the binary_data_size parameter)");
             }
             decoded.add(new OipService.Input(name, datatype, shape, values));
         }
         return new OipService.Request(id, decoded, outputs(root.get("outputs")), binaryByDefault);
+    }
+
+    /** The request as a tree, but for each input's data, read straight into floats. */
+    private record Parsed(JsonNode root, Map<Integer, StreamedData> data) {}
+
+    /** @param mostValues the most numbers the JSON can hold (each takes two characters or more) */
+    private Parsed parse(JsonParser parser, int mostValues) {
+        JsonToken first = parser.nextToken();
+        if (first != JsonToken.START_OBJECT) {
+            return new Parsed(first == null ? null : parser.readValueAsTree(), Map.of());
+        }
+        ObjectNode root = json.createObjectNode();
+        Map<Integer, StreamedData> data = new HashMap<>();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = parser.currentName();
+            if (parser.nextToken() == JsonToken.START_ARRAY && field.equals("inputs")) {
+                ArrayNode inputs = root.putArray("inputs");
+                data.clear();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    inputs.add(parser.currentToken() == JsonToken.START_OBJECT ? input(parser, inputs.size(), data, mostValues)
+                            : parser.<JsonNode>readValueAsTree());
+                }
+            } else {
+                root.set(field, parser.<JsonNode>readValueAsTree());
+            }
+        }
+        if (parser.nextToken() != null) {
+            throw ServingException.badRequest("the inference request has content after its JSON object");
+        }
+        return new Parsed(root, data);
+    }
+
+    private ObjectNode input(JsonParser parser, int index, Map<Integer, StreamedData> data, int mostValues) {
+        ObjectNode input = json.createObjectNode();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = parser.currentName();
+            if (parser.nextToken() == JsonToken.START_ARRAY && field.equals("data")) {
+                data.put(index, StreamedData.read(parser, expectedValues(input.get("shape"), mostValues)));
+                input.remove("data");
+            } else {
+                if (field.equals("data")) {
+                    data.remove(index);
+                }
+                input.set(field, parser.<JsonNode>readValueAsTree());
+            }
+        }
+        return input;
+    }
+
+    /**
+     * The values a shape read so far asks for, or 0 when there is none yet, it is not a valid one, or
+     * it asks for more than the body could hold (room is made only for what can come).
+     */
+    private static int expectedValues(JsonNode shape, int mostValues) {
+        if (shape == null || !shape.isArray()) {
+            return 0;
+        }
+        long product = 1;
+        for (JsonNode dimension : shape) {
+            if (!dimension.isIntegralNumber() || !dimension.canConvertToLong() || dimension.longValue() < 1) {
+                return 0;
+            }
+            product = Math.multiplyExact(product, Math.min(dimension.longValue(), Integer.MAX_VALUE));
+            if (product > mostValues) {
+                return 0;
+            }
+        }
+        return (int) product;
     }
 
     private static List<OipService.RequestedOutput> outputs(JsonNode outputs) {
@@ -105,58 +183,6 @@ final class OipJsonRequests {
             dimensions[d] = dimension.longValue();
         }
         return dimensions;
-    }
-
-    /** The values of a JSON tensor: flat, or nested with exactly the shape's dimensions at each level. */
-    private static float[] data(JsonNode data, long[] shape, int elements, String input) {
-        if (data == null || !data.isArray()) {
-            throw ServingException.badRequest("input '" + input + "' needs a 'data' array (or the binary_data_size parameter)");
-        }
-        float[] values = new float[elements];
-        boolean flat = data.size() > 0 && !data.get(0).isArray();
-        int count = flat ? leaves(data, values, 0, input) : nested(data, shape, 0, values, 0, input);
-        if (count != elements) {
-            throw ServingException.badRequest("input '" + input + "' carries " + count + " values; its shape needs " + elements);
-        }
-        return values;
-    }
-
-    private static int nested(JsonNode level, long[] shape, int depth, float[] values, int position, String input) {
-        if (depth == shape.length - 1) {
-            if (!level.isArray() || level.size() != shape[depth]) {
-                throw ragged(input, shape);
-            }
-            return leaves(level, values, position, input);
-        }
-        if (!level.isArray() || level.size() != shape[depth]) {
-            throw ragged(input, shape);
-        }
-        for (JsonNode child : level) {
-            position = nested(child, shape, depth + 1, values, position, input);
-        }
-        return position;
-    }
-
-    private static int leaves(JsonNode array, float[] values, int position, String input) {
-        for (JsonNode element : array) {
-            if (!element.isNumber()) {
-                throw ServingException.badRequest("input '" + input + "' holds " + element + " where an FP32 number belongs");
-            }
-            double value = element.doubleValue();
-            if (!Double.isFinite(value) || Math.abs(value) > Float.MAX_VALUE) {
-                throw ServingException.badRequest("input '" + input + "' holds " + element.asString() + ", which is not a finite FP32 value");
-            }
-            if (position < values.length) {
-                values[position] = (float) value;
-            }
-            position++;
-        }
-        return position;
-    }
-
-    private static ServingException ragged(String input, long[] shape) {
-        return ServingException.badRequest("input '" + input + "' has nested data that does not follow its shape "
-                + Arrays.toString(shape) + " (a ragged or mis-shaped array)");
     }
 
     private static JsonNode object(JsonNode node, String what) {

@@ -63,6 +63,15 @@ class OipJsonRequestsTests {
         assertThat(nested).containsExactly(flat);
     }
 
+    @Test
+    void dataBeforeTheShapeDecodeAsWhenTheShapeComesFirst() {
+        String dataFirst = "{\"inputs\":[{\"name\":\"image\",\"data\":[[[[1,2,3],[4,5,6]]]],\"datatype\":\"FP32\",\"shape\":[1,1,2,3]}]}";
+        byte[] bytes = dataFirst.getBytes(StandardCharsets.UTF_8);
+
+        assertThat(requests.decode(bytes, bytes.length).inputs().getFirst().values())
+                .containsExactly(decode(request("[1,2,3,4,5,6]")).inputs().getFirst().values());
+    }
+
     private static String request(String data) {
         return "{\"inputs\":[" + INPUT.formatted(data) + "]}";
     }

@@ -30,8 +30,8 @@ final class ExperimentValidator {
             problems.add("the experiment has no name");
         } else if (loadedModels.isLoaded(ModelRef.newest(experiment.name()))) {
             // A request names a model or an experiment alike, and an experiment is routed first: it would hide the model.
-            problems.add("experiment '" + experiment.name() + "' has the name of a served model; clients asking for that model "
-                    + "would get the experiment's variants — choose another name");
+            problems.add("experiment '" + experiment.name() + "' has the name of a served model: clients asking for that model "
+                    + "would get the experiment's variants; choose another name");
         }
         if (experiment.variants().isEmpty()) {
             problems.add("it has no variants");

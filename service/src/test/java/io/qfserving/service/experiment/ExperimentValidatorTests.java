@@ -116,8 +116,8 @@ class ExperimentValidatorTests {
         Experiment experiment = Fixtures.fourArms(25, 25, 25, 25);
 
         assertRefused(new Experiment("qf-mobilenet-v2-int8", experiment.variants(), null, false, null))
-                .withMessageContaining("experiment 'qf-mobilenet-v2-int8' has the name of a served model; clients asking for "
-                        + "that model would get the experiment's variants — choose another name");
+                .withMessageContaining("experiment 'qf-mobilenet-v2-int8' has the name of a served model: clients asking for "
+                        + "that model would get the experiment's variants; choose another name");
         assertThatCode(() -> validator.validate(experiment)).as("mobilenet-v2-ab is no model's name").doesNotThrowAnyException();
     }
 

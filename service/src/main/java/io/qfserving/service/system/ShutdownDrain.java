@@ -1,9 +1,13 @@
 package io.qfserving.service.system;
 
+import java.time.Duration;
+import org.apache.catalina.connector.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
@@ -14,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * The drain before shutdown ({@link ShutdownProperties}). Runs first when the context closes, before
  * any server stops: readiness turns to refusing traffic and responses close their connections
- * ({@link ClosingConnections}) while the server keeps answering, for the drain's length.
+ * ({@link ClosingConnections}) while the server keeps answering, for the drain's length; then the
+ * listening sockets close and the connections still open are answered for the linger.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -41,8 +46,21 @@ class ShutdownDrain implements ApplicationListener<ContextClosedEvent> {
         connections.closeAfterEachResponse();
         AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
         log.info("draining for {} before shutdown: not ready, closing connections after each response", properties.drain());
+        sleep(properties.drain());
+        // Stop taking connections while the server still answers the ones it has: a client connecting
+        // now is refused before it sends anything, and each open connection closes after its answer.
+        // Graceful shutdown, which follows, would otherwise pause first and reset what is queued.
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() instanceof TomcatWebServer tomcat) {
+            for (Connector connector : tomcat.getTomcat().getService().findConnectors()) {
+                connector.getProtocolHandler().closeServerSocketGraceful();
+            }
+            sleep(properties.linger());
+        }
+    }
+
+    private static void sleep(Duration duration) {
         try {
-            Thread.sleep(properties.drain());
+            Thread.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -94,6 +94,9 @@ class AdmissionApiTests {
             stall(i % 2 == 0 ? "/v1/classify" : "/v2/models/qf-mobilenet-v1/infer",
                     i % 2 == 0 ? "image/jpeg" : "application/json", 100_000, new byte[] {'{'});
         }
+        // Every stalled body is being received (each holds its first 16 KB chunk of the budget) before
+        // classify takes the one permit; a sender arriving while it is held would be refused instead.
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.receiving").gauge().value() == STALLED * 16 * 1024);
         Http http = new Http(port);
 
         Http.Response classified = http.post("/v1/classify", "image/jpeg", jpeg);

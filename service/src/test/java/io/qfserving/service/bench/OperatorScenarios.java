@@ -185,6 +185,8 @@ public final class OperatorScenarios {
         AtomicInteger unanswered = new AtomicInteger();
         AtomicInteger refusedConnections = new AtomicInteger();
         Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+        AtomicLong signalled = new AtomicLong(Long.MAX_VALUE);
+        List<Double> failedAt = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < 32; c++) {
                 int client = c;
@@ -198,16 +200,17 @@ public final class OperatorScenarios {
                             LockSupport.parkNanos(5_000_000);
                         } catch (IOException dropped) {
                             unanswered.incrementAndGet();
+                            failedAt.add((System.nanoTime() - signalled.get()) / 1e9);
                             failures.computeIfAbsent(dropped.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
                         }
                     }
                 });
             }
             Thread.sleep(10_000);
-            long signalled = System.nanoTime();
+            signalled.set(System.nanoTime());
             server.process.destroy();
             server.process.waitFor();
-            double stopSeconds = (System.nanoTime() - signalled) / 1e9;
+            double stopSeconds = (System.nanoTime() - signalled.get()) / 1e9;
             Thread.sleep(1_000);
             running.set(false);
             System.out.printf(Locale.ROOT, "SIGTERM under 32 clients: process exited %d after %.1f s%n", server.process.exitValue(), stopSeconds);
@@ -216,6 +219,8 @@ public final class OperatorScenarios {
                         + "connections refused (nothing sent) %d%n", outcomes.count(200, 200), outcomes.count(429, 429), outcomes.count(503, 503),
                 outcomes.count(0, 999) - outcomes.count(200, 200) - outcomes.count(429, 429) - outcomes.count(503, 503), unanswered.get(),
                 failures, refusedConnections.get());
+        System.out.println("seconds after the signal at which requests went unanswered: " + failedAt.stream().sorted()
+                .map(t -> String.format(Locale.ROOT, "%.3f", t)).toList());
     }
 
     private int post(byte[] photo) throws IOException {

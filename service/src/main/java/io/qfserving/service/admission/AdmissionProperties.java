@@ -1,5 +1,6 @@
 package io.qfserving.service.admission;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
@@ -41,4 +42,10 @@ record AdmissionProperties(
         @Min(1) @DefaultValue("24") int maxLimit,
         @DecimalMin("1.0") @DefaultValue("3.0") double rttTolerance,
         @DefaultValue("10s") Duration bodyTimeout,
-        @DefaultValue("256MB") DataSize maxReceiving) {}
+        @DefaultValue("256MB") DataSize maxReceiving) {
+
+    @AssertTrue(message = "the limits must be ordered: min-limit <= initial-limit <= max-limit")
+    boolean isLimitsOrdered() {
+        return minLimit <= initialLimit && initialLimit <= maxLimit;
+    }
+}

@@ -1,5 +1,6 @@
 package io.qfserving.service.inference;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
@@ -30,4 +31,10 @@ public record InferenceProperties(
         @Min(1) @DefaultValue("40000000") long maxPixels,
         @Min(1) @DefaultValue("64") int maxImagesPerRequest,
         @DefaultValue("64MB") DataSize maxRequestSize,
-        @DefaultValue("30s") Duration timeout) {}
+        @DefaultValue("30s") Duration timeout) {
+
+    @AssertTrue(message = "max-image-size must not exceed max-request-size: a request may carry one image")
+    boolean isImageWithinRequest() {
+        return maxImageSize.compareTo(maxRequestSize) <= 0;
+    }
+}

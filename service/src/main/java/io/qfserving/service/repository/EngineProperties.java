@@ -1,6 +1,7 @@
 package io.qfserving.service.repository;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -40,5 +41,12 @@ public record EngineProperties(
             @Min(1) @DefaultValue("16") int maxBatchSize,
             @DefaultValue("0ms") Duration maxQueueDelay,
             @Min(1) @DefaultValue("64") int queueCapacity,
-            @Min(1) @DefaultValue("2") int workers) {}
+            @Min(1) @DefaultValue("2") int workers) {
+
+        /** Checked at start-up, so a bad setting stops the server instead of failing every model's load. */
+        @AssertTrue(message = "max-batch-size must not exceed queue-capacity: a full batch has to fit in the queue")
+        boolean isBatchWithinQueue() {
+            return maxBatchSize <= queueCapacity;
+        }
+    }
 }

@@ -213,7 +213,10 @@ final class ReceivedBodies {
         return new ServingException(ErrorKind.OVERLOADED, "the server is receiving " + budget + " bytes of request bodies already; retry shortly");
     }
 
-    /** The request with its body already received. */
+    /**
+     * The request with its body already received: read by {@link HttpRequests#body} as it is, and
+     * by anything else from its input stream.
+     */
     static final class BufferedRequest extends HttpServletRequestWrapper {
 
         private final byte[] body;
@@ -221,6 +224,11 @@ final class ReceivedBodies {
         BufferedRequest(HttpServletRequest request, byte[] body) {
             super(request);
             this.body = body;
+        }
+
+        @Override
+        public Object getAttribute(String name) {
+            return HttpRequests.RECEIVED_BODY.equals(name) ? body : super.getAttribute(name);
         }
 
         @Override

@@ -17,10 +17,22 @@ public final class HttpRequests {
     private HttpRequests() {}
 
     /**
+     * A request attribute holding the whole body as a {@code byte[]} when it was received before the
+     * request reached its controller (as admission receives bodies), so that it is not copied again.
+     */
+    public static final String RECEIVED_BODY = HttpRequests.class.getName() + ".received-body";
+
+    /**
      * The whole body, refused with TOO_LARGE as soon as it passes {@code limit} bytes: by its declared
      * Content-Length before reading anything, or while reading when the length is not declared.
      */
     public static byte[] body(HttpServletRequest request, long limit) {
+        if (request.getAttribute(RECEIVED_BODY) instanceof byte[] received) {
+            if (received.length > limit) {
+                throw tooLarge(received.length, limit);
+            }
+            return received;
+        }
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             throw tooLarge(declared, limit);

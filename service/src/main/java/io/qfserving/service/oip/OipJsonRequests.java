@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * numbers that fit a float (so 1e39 is refused, not turned into infinity), flat or nested exactly as
  * the shape says; inputs and outputs are objects with names; integer parameters are integers in range.
  * Tensor data are read from the parser straight into floats ({@link StreamedData}), never as a tree
- * of number nodes: a JSON body of n bytes needs at most about 2n more bytes while it is decoded.
+ * of number nodes: beyond its body, a request holds one float array per input (of the shape's size,
+ * or up to twice its values while it grows when the data come before the shape).
  */
 final class OipJsonRequests {
 
@@ -140,7 +141,7 @@ final class OipJsonRequests {
         }
         long product = 1;
         for (JsonNode dimension : shape) {
-            if (!dimension.isIntegralNumber() || !dimension.canConvertToLong() || dimension.longValue() < 1) {
+            if (!isDimension(dimension)) {
                 return 0;
             }
             product = Math.multiplyExact(product, Math.min(dimension.longValue(), Integer.MAX_VALUE));
@@ -177,12 +178,16 @@ final class OipJsonRequests {
         long[] dimensions = new long[shape.size()];
         for (int d = 0; d < shape.size(); d++) {
             JsonNode dimension = shape.get(d);
-            if (!dimension.isIntegralNumber() || !dimension.canConvertToLong() || dimension.longValue() < 1) {
+            if (!isDimension(dimension)) {
                 throw ServingException.badRequest("input '" + input + "' has shape " + shape + "; every dimension must be an integer of at least 1");
             }
             dimensions[d] = dimension.longValue();
         }
         return dimensions;
+    }
+
+    private static boolean isDimension(JsonNode dimension) {
+        return dimension.isIntegralNumber() && dimension.canConvertToLong() && dimension.longValue() >= 1;
     }
 
     private static JsonNode object(JsonNode node, String what) {

@@ -1,4 +1,4 @@
--- wrk script: POST /v1/classify with each photo of $PHOTOS in turn, an optional think time
+-- wrk script: POST /v1/classify with each photo of $PHOTOS in turn, an optional mean think time
 -- ($DELAY_MS) between a connection's requests, and the answers counted by status.
 local photos = {}
 local listing = io.popen('ls "' .. os.getenv("PHOTOS") .. '"')
@@ -26,8 +26,13 @@ function request()
   return wrk.format("POST", "/v1/classify", {["Content-Type"] = "image/jpeg"}, photos[next % #photos + 1])
 end
 
+-- Exponentially distributed think times (mean $DELAY_MS): with a fixed one, connections answered
+-- together (a burst of fast 429s) would come back together, offering waves instead of a steady rate.
 function delay()
-  return think
+  if think == 0 then
+    return 0
+  end
+  return -think * math.log(1 - math.random())
 end
 
 function response(status, headers, body)

@@ -2,6 +2,7 @@ package io.qfserving.service.system;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -47,9 +48,22 @@ class TerminationSignals implements ApplicationListener<ApplicationReadyEvent> {
             return;
         }
         log.info("SIG{}: closing the application before the JVM shuts down", signal.getName());
-        Thread.ofPlatform().name("termination").start(() -> {
-            SpringApplication.exit(context);
-            System.exit(128 + signal.getNumber());
-        });
+        Thread.ofPlatform().name("termination").start(
+                () -> closeThenExit(() -> SpringApplication.exit(context), System::exit, 128 + signal.getNumber()));
+    }
+
+    /**
+     * Exits whether or not closing succeeds: this handler replaces the signal's own, so a close that
+     * throws (a class that cannot be loaded any more, say) would otherwise leave the process running
+     * until SIGKILL.
+     */
+    static void closeThenExit(Runnable close, IntConsumer exit, int status) {
+        try {
+            close.run();
+        } catch (Throwable failed) {
+            log.error("closing the application failed; exiting anyway", failed);
+        } finally {
+            exit.accept(status);
+        }
     }
 }

@@ -101,8 +101,8 @@ public final class OperatorScenarios {
     }
 
     /**
-     * The load comes from {@code wrk} (a separate, lean process: 256 connections with a think time
-     * calibrated to offer twice the capacity); a sample of requests at 20/s from this JVM, sent
+     * The load comes from {@code wrk} (a separate, lean process: 256 connections with exponentially
+     * distributed think times, their mean calibrated to offer twice the capacity); a sample of requests at 20/s from this JVM, sent
      * alongside, gives the latency of accepted and refused requests apart.
      */
     private void overload() throws Exception {

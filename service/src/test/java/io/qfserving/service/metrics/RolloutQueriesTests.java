@@ -41,7 +41,7 @@ class RolloutQueriesTests {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{ \\.(\\w+) }}");
     /** The form of Argo's conditions that this test evaluates: {@code result[0] <op> <number>}. */
     private static final Pattern CONDITION = Pattern.compile("result\\[0] (==|!=|>=|<=|>|<) (-?[0-9]+(?:\\.[0-9]+)?)");
-    /** The Canary's {@code thresholdRange.min} for the Flagger template, as values.yaml and the README give it. */
+    /** The Canary's {@code thresholdRange.min} for the Flagger template, as values.yaml and docs/operations.md give it. */
     private static final double FLAGGER_THRESHOLD_MIN = 1;
 
     private final ScrapedExposition scraped = new ScrapedExposition();

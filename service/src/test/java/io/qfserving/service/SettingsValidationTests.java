@@ -2,13 +2,21 @@ package io.qfserving.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings that contradict one another stop start-up with a message naming them, instead of
@@ -34,6 +42,21 @@ class SettingsValidationTests {
     })
     void aSettingThatContradictsAnotherStopsStartUp(String setting, String message) {
         runner.withPropertyValues(setting).run(context -> assertThat(context).getFailure().hasStackTraceContaining(message));
+    }
+
+    /** Tomcat, multipart parsing and gRPC all take the request limit from the one inference setting. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"spring.servlet.multipart.max-request-size", "spring.grpc.server.inbound.message.max-size", "server.tomcat.max-swallow-size"})
+    void everyTransportTakesItsLimitFromTheInferenceSettings(String transportLimit) throws IOException {
+        StandardEnvironment environment = new StandardEnvironment();
+        new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))
+                .forEach(environment.getPropertySources()::addLast);
+        Binder settings = Binder.get(environment);
+        assertThat(settings.bind(transportLimit, DataSize.class).get()).isEqualTo(DataSize.ofMegabytes(64));
+
+        environment.getPropertySources().addFirst(new MapPropertySource("operator", Map.of("qf.inference.max-request-size", "10MB")));
+
+        assertThat(Binder.get(environment).bind(transportLimit, DataSize.class).get()).isEqualTo(DataSize.ofMegabytes(10));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,19 +1,21 @@
 package io.qfserving.models.eval;
 
 import io.qfserving.models.data.ClassNames;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.internal.chartpart.Chart;
 
 /** Prints an evaluation as text and draws per-class accuracy and the confusion matrix as one PNG. */
 public final class EvaluationReport {
@@ -74,7 +76,25 @@ public final class EvaluationReport {
         confusion.addSeries("count", names, names.reversed(), cells);
 
         Files.createDirectories(png.toAbsolutePath().getParent());
-        List<Chart<?, ?>> charts = List.of(perClass, confusion);
-        BitmapEncoder.saveBitmap(charts, 2, 1, png.toString(), BitmapFormat.PNG);
+        ImageIO.write(stacked(BitmapEncoder.getBufferedImage(perClass), BitmapEncoder.getBufferedImage(confusion)), "png", png.toFile());
+    }
+
+    /**
+     * One image above the other, each at its own size (XChart's grid gives every cell the first
+     * chart's size, which cut the taller confusion matrix off).
+     */
+    private static BufferedImage stacked(BufferedImage top, BufferedImage bottom) {
+        BufferedImage page = new BufferedImage(Math.max(top.getWidth(), bottom.getWidth()), top.getHeight() + bottom.getHeight(),
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = page.createGraphics();
+        try {
+            graphics.setColor(Color.WHITE);
+            graphics.fillRect(0, 0, page.getWidth(), page.getHeight());
+            graphics.drawImage(top, 0, 0, null);
+            graphics.drawImage(bottom, 0, top.getHeight(), null);
+        } finally {
+            graphics.dispose();
+        }
+        return page;
     }
 }

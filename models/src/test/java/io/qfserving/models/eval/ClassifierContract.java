@@ -16,14 +16,17 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every engine must do, run by each engine's test class on the same small network: one row per
  * image in order, batching that does not change results, bad input refused before native code,
- * concurrent calls, and a close that refuses later calls.
+ * concurrent calls, and a close that waits for calls in flight and refuses later ones.
  */
 abstract class ClassifierContract {
 
@@ -106,6 +109,45 @@ abstract class ClassifierContract {
         classifier.close();
         classifier.close();
         assertThatThrownBy(() -> classifier.probabilities(images)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closingDuringCallsWaitsForThemAndRefusesTheCallsAfter() throws Exception {
+        Classifier classifier = open(dir);
+        float[][] expected = classifier.probabilities(images);
+        CountDownLatch calling = new CountDownLatch(2);
+        AtomicInteger completed = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        try (ExecutorService callers = Executors.newFixedThreadPool(2)) {
+            List<Future<?>> loops = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                loops.add(callers.submit(() -> {
+                    while (true) {
+                        float[][] rows;
+                        try {
+                            rows = classifier.probabilities(images);
+                        } catch (IllegalStateException refusal) {
+                            // Refused by the close itself, never failed by an engine released under the call.
+                            assertThat(refusal).hasMessage("the model is closed");
+                            refused.incrementAndGet();
+                            return null;
+                        }
+                        for (int i = 0; i < rows.length; i++) {
+                            assertThat(rows[i]).containsExactly(expected[i], within(1e-5f));
+                        }
+                        completed.incrementAndGet();
+                        calling.countDown();
+                    }
+                }));
+            }
+            calling.await();
+            classifier.close();
+            for (Future<?> loop : loops) {
+                loop.get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(completed).hasPositiveValue();
+        assertThat(refused).as("each caller's first call after the close").hasValue(2);
     }
 
     private static double sum(float[] values) {

@@ -89,6 +89,14 @@ class HotReloadTests {
         Http management = new Http(managementPort);
         assertThat(management.get("/actuator/health").json().get("components").get("models").get("details").get("failed").has(MODEL + "/3")).isTrue();
         assertThat(management.get("/actuator/prometheus").text()).contains("qf_model_load_failures_total{model=\"" + MODEL + "\",version=\"3\"} 1.0");
+        assertThat(seriesOf(management, "1")).as("a retired version leaves no series behind").isEmpty();
+        assertThat(seriesOf(management, "2")).as("the serving version's").isNotEmpty();
+    }
+
+    /** The qf_ series labelled with a version of the model. */
+    private static List<String> seriesOf(Http management, String version) {
+        return management.get("/actuator/prometheus").text().lines().filter(line -> line.startsWith("qf_"))
+                .filter(line -> line.contains("model=\"" + MODEL + "\"") && line.contains("version=\"" + version + "\"")).toList();
     }
 
     private static int served(Map<String, AtomicInteger> servedBy, String version) {

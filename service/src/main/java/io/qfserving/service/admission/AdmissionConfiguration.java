@@ -28,6 +28,11 @@ class AdmissionConfiguration {
     }
 
     @Bean
+    StreamAdmission streamAdmission(Admission admission) {
+        return new StreamAdmission(admission);
+    }
+
+    @Bean
     @GlobalServerInterceptor
     AdmissionInterceptor admissionInterceptor(Admission admission) {
         return new AdmissionInterceptor(admission);

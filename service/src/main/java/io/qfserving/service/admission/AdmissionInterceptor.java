@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link Admission}): at the limit a call is refused RESOURCE_EXHAUSTED (with a retry pushback)
  * when its headers arrive; otherwise it takes its permit once its request message has arrived,
  * which the transport receives without holding a thread, and returns it when the call closes.
- * Streaming calls are refused at the limit only when they open.
+ * Streaming calls are refused at the limit when they open; each of their messages then takes a
+ * permit of its own ({@link StreamAdmission}).
  */
 class AdmissionInterceptor implements ServerInterceptor {
 

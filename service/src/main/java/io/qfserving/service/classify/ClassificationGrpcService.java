@@ -9,6 +9,7 @@ import io.qfserving.proto.v1.ClassifyResponse;
 import io.qfserving.proto.v1.FeedbackRequest;
 import io.qfserving.proto.v1.FeedbackResponse;
 import io.qfserving.proto.v1.Timing;
+import io.qfserving.service.admission.StreamAdmission;
 import io.qfserving.service.errors.GrpcErrors;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.feedback.FeedbackService;
@@ -37,12 +38,15 @@ class ClassificationGrpcService extends ClassificationServiceGrpc.Classification
     private final ClassifyService classify;
     private final InferenceService inference;
     private final FeedbackService feedback;
+    private final StreamAdmission streamAdmission;
     private final ExecutorService streamWorkers = Executors.newVirtualThreadPerTaskExecutor();
 
-    ClassificationGrpcService(ClassifyService classify, InferenceService inference, FeedbackService feedback) {
+    ClassificationGrpcService(ClassifyService classify, InferenceService inference, FeedbackService feedback,
+                              StreamAdmission streamAdmission) {
         this.classify = classify;
         this.inference = inference;
         this.feedback = feedback;
+        this.streamAdmission = streamAdmission;
     }
 
     @Override
@@ -116,7 +120,7 @@ class ClassificationGrpcService extends ClassificationServiceGrpc.Classification
 
             private ClassifyResponse answer(ClassifyRequest request) {
                 try {
-                    return classifyOne(request, streamDeadline);
+                    return streamAdmission.admit(() -> classifyOne(request, streamDeadline));
                 } catch (RuntimeException e) {
                     var status = GrpcErrors.status(ServingException.from(e));
                     return ClassifyResponse.newBuilder().setError(com.google.rpc.Status.newBuilder()

@@ -10,9 +10,11 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qfserving.proto.v1.ClassificationServiceGrpc;
 import io.qfserving.proto.v1.ClassifyRequest;
+import io.qfserving.proto.v1.ClassifyResponse;
 import io.qfserving.service.testing.EmbeddedModelsTest;
 import io.qfserving.service.testing.Http;
 import io.qfserving.service.testing.TestImages;
@@ -24,6 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -178,5 +183,47 @@ class AdmissionApiTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.in.progress").gauge().value() == 0);
         assertThat(http.post("/v1/classify", "image/jpeg", TestImages.jpeg(TestImages.scene(64, 64, 1))).status())
                 .as("admitted again once the upload is gone").isEqualTo(200);
+    }
+
+    @Test
+    void eachMessageOfAStreamTakesAPermitAndOneRefusedAtTheLimitFailsAlone() throws Exception {
+        byte[] jpeg = TestImages.jpeg(TestImages.scene(64, 64, 5));
+        ClassifyRequest image = ClassifyRequest.newBuilder().setImage(ByteString.copyFrom(jpeg)).build();
+        BlockingQueue<ClassifyResponse> answers = new LinkedBlockingQueue<>();
+        ManagedChannel channel = InProcessChannelBuilder.forName("slow-senders").directExecutor().build();
+        try {
+            StreamObserver<ClassifyRequest> stream = ClassificationServiceGrpc.newStub(channel).classifyStream(new StreamObserver<>() {
+                @Override
+                public void onNext(ClassifyResponse answer) {
+                    answers.add(answer);
+                }
+
+                @Override
+                public void onError(Throwable failure) {}
+
+                @Override
+                public void onCompleted() {}
+            });
+            stream.onNext(image);
+            assertThat(answers.poll(20, TimeUnit.SECONDS).getPredictionsCount()).as("admitted while the permit is free").isPositive();
+
+            stall("/v1/classify", "multipart/form-data; boundary=b", 100_000,
+                    "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.in.progress").gauge().value() == 1);
+            stream.onNext(image);
+            ClassifyResponse refused = answers.poll(20, TimeUnit.SECONDS);
+            assertThat(refused.getError().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+            assertThat(refused.getError().getMessage()).contains("limit of requests in progress");
+
+            hangUp();
+            senders.clear();
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.in.progress").gauge().value() == 0);
+            stream.onNext(image);
+            assertThat(answers.poll(20, TimeUnit.SECONDS).getPredictionsCount()).as("the same stream, admitted again").isPositive();
+            stream.onCompleted();
+        } finally {
+            channel.shutdownNow();
+        }
+        assertThat(registry.get("qf.admission.in.progress").gauge().value()).isZero();
     }
 }

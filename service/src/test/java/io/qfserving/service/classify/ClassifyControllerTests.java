@@ -12,9 +12,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
-import io.qfserving.service.inference.InferenceProperties;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Transport;
+import io.qfserving.service.testing.SmallLimits;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +24,6 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.util.unit.DataSize;
 
 /** The HTTP edge alone: request parsing and the problem details errors become. */
 @WebMvcTest(ClassifyController.class)
@@ -41,13 +40,11 @@ class ClassifyControllerTests {
     @MockitoBean
     InferenceService inference;
 
-    final Instant deadline = Instant.parse("2026-01-01T00:00:00Z");
+    final Instant deadline = SmallLimits.DEADLINE;
 
     @BeforeEach
     void limits() {
-        given(inference.properties()).willReturn(new InferenceProperties("default", 5, DataSize.ofKilobytes(1), 1000, 4,
-                DataSize.ofKilobytes(4), Duration.ofSeconds(30)));
-        given(inference.deadline(any())).willReturn(deadline);
+        SmallLimits.stub(inference);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.qfserving.service.oip;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
@@ -16,10 +15,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.qfserving.service.errors.ServingException;
-import io.qfserving.service.inference.InferenceProperties;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Transport;
 import io.qfserving.service.repository.ServedModel;
+import io.qfserving.service.testing.SmallLimits;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +35,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,13 +57,11 @@ class OipRestControllerTests {
     @MockitoBean
     InferenceService inference;
 
-    final Instant deadline = Instant.parse("2026-01-01T00:00:00Z");
+    final Instant deadline = SmallLimits.DEADLINE;
 
     @BeforeEach
     void limits() {
-        given(inference.properties()).willReturn(new InferenceProperties("default", 5, DataSize.ofKilobytes(1), 1000, 4,
-                DataSize.ofKilobytes(4), Duration.ofSeconds(30)));
-        given(inference.deadline(any())).willReturn(deadline);
+        SmallLimits.stub(inference);
     }
 
     static ServedModel served(String name, String version) {

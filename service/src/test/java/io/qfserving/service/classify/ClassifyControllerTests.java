@@ -16,7 +16,6 @@ import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Transport;
 import io.qfserving.service.testing.SmallLimits;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,8 +39,6 @@ class ClassifyControllerTests {
     @MockitoBean
     InferenceService inference;
 
-    final Instant deadline = SmallLimits.DEADLINE;
-
     @BeforeEach
     void limits() {
         SmallLimits.stub(inference);
@@ -50,7 +47,7 @@ class ClassifyControllerTests {
     @Test
     void anOverloadedModelAnswers429WithRetryAfter() throws Exception {
         given(classify.classify(argThat(call -> call.model().equals("m") && call.version() == null && call.topK() == 3
-                && call.deadline().equals(deadline) && call.transport() == Transport.HTTP)))
+                && call.deadline().equals(SmallLimits.DEADLINE) && call.transport() == Transport.HTTP)))
                 .willThrow(new ServingException(ErrorKind.OVERLOADED, "the model's queue is full"));
         mvc.perform(post("/v1/models/m:classify?top_k=3").contentType(MediaType.IMAGE_JPEG).content(IMAGE))
                 .andExpect(status().isTooManyRequests())

@@ -23,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +56,6 @@ class OipRestControllerTests {
     @MockitoBean
     InferenceService inference;
 
-    final Instant deadline = SmallLimits.DEADLINE;
-
     @BeforeEach
     void limits() {
         SmallLimits.stub(inference);
@@ -88,7 +85,7 @@ class OipRestControllerTests {
         ServedModel m2 = served("m", "2");
         given(oip.infer(eq("m"), isNull(), argThat(request -> "req-9".equals(request.id())
                         && Arrays.equals(request.inputs().getFirst().values(), new float[] {0.5f, 1.5f, 2.5f})),
-                eq(deadline), eq(Transport.HTTP)))
+                eq(SmallLimits.DEADLINE), eq(Transport.HTTP)))
                 .willReturn(new OipService.Response(m2, "req-9", List.of(
                         new OipService.Output("probs", "FP32", new long[] {1, 2}, new float[] {0.25f, 0.75f}, null, false))));
         mvc.perform(post("/v2/models/m/infer").contentType(MediaType.APPLICATION_JSON).content(INFER)
@@ -115,7 +112,7 @@ class OipRestControllerTests {
                 .put(header).putFloat(1f).putFloat(2f).putFloat(3f).array();
         ServedModel m7 = served("m", "7");
         given(oip.infer(eq("m"), eq("7"), argThat(request -> Arrays.equals(request.inputs().getFirst().values(), new float[] {1f, 2f, 3f})),
-                eq(deadline), eq(Transport.HTTP)))
+                eq(SmallLimits.DEADLINE), eq(Transport.HTTP)))
                 .willReturn(new OipService.Response(m7, null, List.of(
                         new OipService.Output("logits", "FP32", new long[] {1, 2}, new float[] {-1f, 4f}, null, true))));
 

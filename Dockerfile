@@ -23,6 +23,9 @@ COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 COPY proto/pom.xml proto/
 COPY proto/src/main/ proto/src/main/
+COPY runtime/pom.xml runtime/
+COPY runtime/src/main/ runtime/src/main/
+# The server's tests build models with the toolkit: -am builds it too, as the test-scope dependency.
 COPY models/pom.xml models/
 COPY models/src/main/ models/src/main/
 COPY service/pom.xml service/

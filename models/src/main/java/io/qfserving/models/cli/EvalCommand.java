@@ -1,10 +1,10 @@
 package io.qfserving.models.cli;
 
-import io.qfserving.models.data.ImageFolder;
 import io.qfserving.models.eval.DatasetEvaluator;
 import io.qfserving.models.eval.Evaluation;
 import io.qfserving.models.eval.EvaluationReport;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.manifest.ModelManifest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

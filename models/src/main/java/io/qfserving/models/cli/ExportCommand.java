@@ -1,7 +1,7 @@
 package io.qfserving.models.cli;
 
 import io.qfserving.models.export.ModelExporter;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.manifest.ModelManifest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

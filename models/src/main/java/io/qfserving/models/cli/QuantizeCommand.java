@@ -1,9 +1,9 @@
 package io.qfserving.models.cli;
 
-import io.qfserving.models.export.ModelManifest;
 import io.qfserving.models.ptq.PostTrainingQuantization;
 import io.qfserving.models.ptq.Scheme;
 import io.qfserving.models.quant.RangeMethod;
+import io.qfserving.runtime.manifest.ModelManifest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,12 +1,12 @@
 package io.qfserving.models.cli;
 
-import io.qfserving.models.arch.Architecture;
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.arch.Variant;
-import io.qfserving.models.data.ImageFolder;
 import io.qfserving.models.train.TrainConfig;
 import io.qfserving.models.train.Trainer;
 import io.qfserving.models.train.TrainingState;
+import io.qfserving.runtime.arch.Architecture;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.arch.Variant;
+import io.qfserving.runtime.data.ImageFolder;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

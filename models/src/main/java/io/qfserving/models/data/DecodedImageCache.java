@@ -1,6 +1,7 @@
 package io.qfserving.models.data;
 
-import io.qfserving.models.data.ImageFolder.Sample;
+import io.qfserving.runtime.data.ImageFolder.Sample;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,10 @@
 package io.qfserving.models.eval;
 
-import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.ImagePreprocessor;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.Engines;
+import io.qfserving.runtime.manifest.ModelManifest;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

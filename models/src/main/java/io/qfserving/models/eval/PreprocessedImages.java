@@ -1,7 +1,8 @@
 package io.qfserving.models.eval;
 
-import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.ImagePreprocessor;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

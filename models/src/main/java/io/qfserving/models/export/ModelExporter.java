@@ -1,9 +1,6 @@
 package io.qfserving.models.export;
 
-import io.qfserving.models.arch.ModelSpec;
 import io.qfserving.models.data.ClassNames;
-import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.Normalization;
 import io.qfserving.models.eval.DatasetEvaluator;
 import io.qfserving.models.eval.Evaluation;
 import io.qfserving.models.tf.ClassifierGraph;
@@ -14,6 +11,10 @@ import io.qfserving.models.tf.VariableLayers;
 import io.qfserving.models.train.TrainConfig;
 import io.qfserving.models.train.Trainer;
 import io.qfserving.models.train.TrainingState;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.manifest.ModelManifest;
+import io.qfserving.runtime.preprocess.Normalization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

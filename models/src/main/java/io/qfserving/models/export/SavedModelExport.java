@@ -1,10 +1,10 @@
 package io.qfserving.models.export;
 
-import io.qfserving.models.arch.ModelSpec;
 import io.qfserving.models.tf.ClassifierGraph;
 import io.qfserving.models.tf.FoldedLayers;
 import io.qfserving.models.tf.FoldedWeights;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.arch.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.qfserving.models.onnx;
 
 import ai.onnx.proto.OnnxMl;
-import io.qfserving.models.arch.ModelSpec;
 import io.qfserving.models.quant.QuantizationPlan;
 import io.qfserving.models.tf.ClassifierGraph;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.arch.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

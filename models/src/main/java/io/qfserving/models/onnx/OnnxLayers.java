@@ -1,12 +1,12 @@
 package io.qfserving.models.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import io.qfserving.models.arch.Layers;
 import io.qfserving.models.quant.LinearQuantizer;
 import io.qfserving.models.quant.QuantizationPlan;
 import io.qfserving.models.quant.QuantizedTensor;
 import io.qfserving.models.quant.WeightQuantizer;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.arch.Layers;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

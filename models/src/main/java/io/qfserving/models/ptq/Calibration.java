@@ -1,10 +1,10 @@
 package io.qfserving.models.ptq;
 
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.onnx.OnnxClassifier;
 import io.qfserving.models.onnx.OnnxExport;
 import io.qfserving.models.quant.Histogram;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.engine.onnx.OnnxClassifier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

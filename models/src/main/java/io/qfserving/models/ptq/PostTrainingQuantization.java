@@ -1,18 +1,18 @@
 package io.qfserving.models.ptq;
 
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.ImagePreprocessor;
 import io.qfserving.models.eval.PreprocessedImages;
 import io.qfserving.models.export.GitCommit;
 import io.qfserving.models.export.ModelExporter;
-import io.qfserving.models.export.ModelManifest;
-import io.qfserving.models.onnx.OnnxClassifier;
 import io.qfserving.models.onnx.OnnxExport;
+import io.qfserving.models.onnx.OnnxOptimization;
 import io.qfserving.models.quant.Histogram;
 import io.qfserving.models.quant.QuantizationPlan;
 import io.qfserving.models.tf.FoldedWeights;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.manifest.ModelManifest;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +130,7 @@ public final class PostTrainingQuantization {
         ModelManifest.Quantization how = new ModelManifest.Quantization(
                 manifest.name() + "/" + floatDir.getFileName(), scheme.weights() + " symmetric int8",
                 "per-tensor asymmetric uint8", scheme.rangeMethodId(), ModelExporter.datasetName(calibration.root()),
-                calibration.samples().size(), perClass, seed, OnnxClassifier.optimizedOperators(model));
+                calibration.samples().size(), perClass, seed, OnnxOptimization.optimizedOperators(model));
         ModelManifest int8 = manifest.asInt8(manifest.name() + INT8_SUFFIX,
                 new ModelManifest.Artifact(ModelManifest.ONNX, INT8_FILE), model.length, how,
                 GitCommit.describe(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());

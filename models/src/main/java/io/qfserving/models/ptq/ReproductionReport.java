@@ -1,14 +1,14 @@
 package io.qfserving.models.ptq;
 
-import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.ImagePreprocessor;
-import io.qfserving.models.eval.Classifier;
-import io.qfserving.models.eval.Engines;
 import io.qfserving.models.eval.PreprocessedImages;
 import io.qfserving.models.export.ModelExporter;
-import io.qfserving.models.export.ModelManifest;
-import io.qfserving.models.onnx.OnnxClassifier;
 import io.qfserving.models.quant.RangeMethod;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.Engines;
+import io.qfserving.runtime.engine.onnx.OnnxClassifier;
+import io.qfserving.runtime.manifest.ModelManifest;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,7 +1,8 @@
 package io.qfserving.models.tf;
 
-import io.qfserving.models.arch.Layers;
-import io.qfserving.models.arch.ModelSpec;
+import io.qfserving.runtime.arch.Layers;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.engine.ClassifierSignature;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
@@ -15,10 +16,10 @@ import org.tensorflow.types.TFloat32;
  */
 public record ClassifierGraph(Placeholder<TFloat32> image, Operand<TFloat32> logits, Operand<TFloat32> probs) {
 
-    public static final String SIGNATURE_KEY = "serving_default";
-    public static final String INPUT = "image";
-    public static final String LOGITS = "logits";
-    public static final String PROBS = "probs";
+    public static final String SIGNATURE_KEY = ClassifierSignature.SIGNATURE_KEY;
+    public static final String INPUT = ClassifierSignature.INPUT;
+    public static final String LOGITS = ClassifierSignature.LOGITS;
+    public static final String PROBS = ClassifierSignature.PROBS;
 
     public static ClassifierGraph build(Ops tf, ModelSpec spec, Layers<Operand<TFloat32>> layers) {
         Placeholder<TFloat32> image = tf.withName(INPUT).placeholder(TFloat32.class,

@@ -1,6 +1,6 @@
 package io.qfserving.models.tf;
 
-import io.qfserving.models.arch.Layers;
+import io.qfserving.runtime.arch.Layers;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;

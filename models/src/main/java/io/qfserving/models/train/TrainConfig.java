@@ -1,7 +1,7 @@
 package io.qfserving.models.train;
 
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.arch.Variant;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.arch.Variant;
 import java.nio.file.Path;
 
 /**

@@ -1,11 +1,11 @@
 package io.qfserving.models.train;
 
 import io.qfserving.models.data.DecodedImageCache;
-import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.ImagePreprocessor;
-import io.qfserving.models.data.Normalization;
 import io.qfserving.models.eval.Evaluation;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
+import io.qfserving.runtime.preprocess.Normalization;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package io.qfserving.models.train;
 
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.data.Normalization;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.preprocess.Normalization;
 import io.qfserving.models.tf.ClassifierGraph;
 import io.qfserving.models.tf.ParameterStore;
 import io.qfserving.models.tf.ParameterStore.Parameter;

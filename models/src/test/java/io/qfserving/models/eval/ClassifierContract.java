@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.qfserving.models.arch.Architecture;
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.arch.Variant;
+import io.qfserving.runtime.arch.Architecture;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.arch.Variant;
 import io.qfserving.models.tf.RandomModels;
 import io.qfserving.models.tf.TensorValue;
 import java.nio.file.Path;
@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.Scores;
 
 /**
  * What every engine must do, run by each engine's test class on the same small network: one row per

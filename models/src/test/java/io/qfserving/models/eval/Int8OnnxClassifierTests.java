@@ -1,6 +1,5 @@
 package io.qfserving.models.eval;
 
-import io.qfserving.models.onnx.OnnxClassifier;
 import io.qfserving.models.onnx.OnnxExport;
 import io.qfserving.models.ptq.Calibration;
 import io.qfserving.models.quant.QuantizationPlan;
@@ -8,6 +7,8 @@ import io.qfserving.models.quant.RangeMethod;
 import io.qfserving.models.tf.FoldedWeights;
 import io.qfserving.models.tf.RandomModels;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.onnx.OnnxClassifier;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;

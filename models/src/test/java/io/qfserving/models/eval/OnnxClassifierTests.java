@@ -1,8 +1,9 @@
 package io.qfserving.models.eval;
 
-import io.qfserving.models.onnx.OnnxClassifier;
 import io.qfserving.models.onnx.OnnxExport;
 import io.qfserving.models.tf.FoldedWeights;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.onnx.OnnxClassifier;
 import java.nio.file.Path;
 
 class OnnxClassifierTests extends ClassifierContract {

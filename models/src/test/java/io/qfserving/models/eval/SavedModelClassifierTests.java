@@ -1,6 +1,8 @@
 package io.qfserving.models.eval;
 
 import io.qfserving.models.export.SavedModelExport;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.tensorflow.SavedModelClassifier;
 import java.nio.file.Path;
 
 class SavedModelClassifierTests extends ClassifierContract {

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.qfserving.models.TestData;
-import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.data.ImagePreprocessor;
-import io.qfserving.models.eval.Classifier;
-import io.qfserving.models.eval.Engines;
 import io.qfserving.models.eval.PreprocessedImages;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.Engines;
+import io.qfserving.runtime.manifest.ModelManifest;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,6 @@ package io.qfserving.models.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.eval.SavedModelClassifier;
 import io.qfserving.models.export.SavedModelExport;
 import io.qfserving.models.ptq.Calibration;
 import io.qfserving.models.quant.Histogram;
@@ -13,6 +11,9 @@ import io.qfserving.models.quant.RangeMethod;
 import io.qfserving.models.tf.FoldedWeights;
 import io.qfserving.models.tf.RandomModels;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.engine.onnx.OnnxClassifier;
+import io.qfserving.runtime.engine.tensorflow.SavedModelClassifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ class OnnxExportTests {
             byte[] int8 = OnnxExport.int8Model(spec, weights, plan).bytes();
             long convolutions = floatModel.model().getGraph().getNodeList().stream()
                     .filter(n -> n.getOpType().equals("Conv")).count();
-            Map<String, Integer> executed = OnnxClassifier.optimizedOperators(int8);
+            Map<String, Integer> executed = OnnxOptimization.optimizedOperators(int8);
             assertThat(executed).as("per-channel " + perChannel).doesNotContainKey("Conv");
             assertThat(executed.get("QLinearConv")).as(executed.toString()).isEqualTo((int) convolutions);
             try (OnnxClassifier runtime = new OnnxClassifier(int8, RESOLUTION, RESOLUTION, 1)) {

@@ -3,10 +3,10 @@ package io.qfserving.models.tf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.data.ImagePreprocessor;
-import io.qfserving.models.eval.SavedModelClassifier;
 import io.qfserving.models.export.SavedModelExport;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.engine.tensorflow.SavedModelClassifier;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.qfserving.models.tf;
 
-import io.qfserving.models.arch.Architecture;
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.arch.Variant;
+import io.qfserving.runtime.arch.Architecture;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.arch.Variant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.qfserving.service.classify;
 
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.inference.TopK;
 import java.util.Arrays;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.qfserving.service.feedback;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.experiment.CounterKey;

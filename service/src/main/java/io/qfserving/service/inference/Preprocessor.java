@@ -1,7 +1,7 @@
 package io.qfserving.service.inference;
 
-import io.qfserving.models.data.ImagePreprocessor;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.repository.RepositoryListener;

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceObserver;

@@ -2,8 +2,8 @@ package io.qfserving.service.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.qfserving.models.data.ImageFolder;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Origin;

@@ -1,6 +1,6 @@
 package io.qfserving.service.oip;
 
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;

@@ -1,8 +1,8 @@
 package io.qfserving.service.repository;
 
-import io.qfserving.models.eval.Classifier;
-import io.qfserving.models.eval.Scores;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.Scores;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.batching.BatchQueue;
 import io.qfserving.service.batching.BatchingExecutor;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.qfserving.service.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.testing.TestImages;

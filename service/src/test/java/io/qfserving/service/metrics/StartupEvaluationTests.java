@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.testing.DirectEngine;
 import io.qfserving.service.testing.ModelFolders;
 import io.qfserving.service.testing.TestImages;

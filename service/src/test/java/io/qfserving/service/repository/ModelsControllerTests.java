@@ -7,7 +7,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.manifest.ModelManifest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

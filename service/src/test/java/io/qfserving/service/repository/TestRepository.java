@@ -1,13 +1,13 @@
 package io.qfserving.service.repository;
 
-import io.qfserving.models.arch.Architecture;
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.arch.Variant;
-import io.qfserving.models.export.ModelManifest;
 import io.qfserving.models.export.SavedModelExport;
 import io.qfserving.models.tf.ClassifierGraph;
 import io.qfserving.models.tf.ParameterStore;
 import io.qfserving.models.tf.VariableLayers;
+import io.qfserving.runtime.arch.Architecture;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.arch.Variant;
+import io.qfserving.runtime.manifest.ModelManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

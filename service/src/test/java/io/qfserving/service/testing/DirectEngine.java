@@ -1,10 +1,10 @@
 package io.qfserving.service.testing;
 
-import io.qfserving.models.data.ImagePreprocessor;
-import io.qfserving.models.eval.Classifier;
-import io.qfserving.models.eval.Engines;
-import io.qfserving.models.eval.Scores;
-import io.qfserving.models.export.ModelManifest;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.Engines;
+import io.qfserving.runtime.engine.Scores;
+import io.qfserving.runtime.manifest.ModelManifest;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.nio.file.Path;
 import java.util.List;
 

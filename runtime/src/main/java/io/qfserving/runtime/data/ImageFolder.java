@@ -1,4 +1,4 @@
-package io.qfserving.models.data;
+package io.qfserving.runtime.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

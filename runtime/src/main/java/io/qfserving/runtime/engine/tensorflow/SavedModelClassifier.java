@@ -1,7 +1,9 @@
-package io.qfserving.models.eval;
+package io.qfserving.runtime.engine.tensorflow;
 
-import io.qfserving.models.data.ImagePreprocessor;
-import io.qfserving.models.tf.ClassifierGraph;
+import io.qfserving.runtime.engine.ClassifierSignature;
+import io.qfserving.runtime.engine.NativeClassifier;
+import io.qfserving.runtime.engine.Scores;
+import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +39,14 @@ public final class SavedModelClassifier extends NativeClassifier {
                 .withTags(SavedModelBundle.DEFAULT_TAG)
                 .withConfigProto(config.build())
                 .load();
-        this.function = bundle.function(ClassifierGraph.SIGNATURE_KEY);
+        this.function = bundle.function(ClassifierSignature.SIGNATURE_KEY);
     }
 
     @Override
     protected Scores run(List<float[]> images) {
         try (TFloat32 input = ImagePreprocessor.batch(images, height(), width());
-                Result result = function.call(Map.of(ClassifierGraph.INPUT, input))) {
-            return new Scores(rows(result, ClassifierGraph.LOGITS), rows(result, ClassifierGraph.PROBS));
+                Result result = function.call(Map.of(ClassifierSignature.INPUT, input))) {
+            return new Scores(rows(result, ClassifierSignature.LOGITS), rows(result, ClassifierSignature.PROBS));
         }
     }
 

@@ -1,23 +1,17 @@
-package io.qfserving.models.onnx;
+package io.qfserving.runtime.engine.onnx;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import io.qfserving.models.eval.NativeClassifier;
-import io.qfserving.models.eval.Scores;
-import io.qfserving.models.tf.ClassifierGraph;
-import java.io.IOException;
+import io.qfserving.runtime.engine.ClassifierSignature;
+import io.qfserving.runtime.engine.NativeClassifier;
+import io.qfserving.runtime.engine.Scores;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** An ONNX classifier (float or int8) run by ONNX Runtime on the CPU, all graph optimizations on. */
 public final class OnnxClassifier extends NativeClassifier {
@@ -39,8 +33,8 @@ public final class OnnxClassifier extends NativeClassifier {
 
     @Override
     protected Scores run(List<float[]> images) {
-        Map<String, float[]> flat = outputs(images, Set.of(ClassifierGraph.LOGITS, ClassifierGraph.PROBS));
-        return new Scores(rows(flat.get(ClassifierGraph.LOGITS), images.size()), rows(flat.get(ClassifierGraph.PROBS), images.size()));
+        Map<String, float[]> flat = outputs(images, Set.of(ClassifierSignature.LOGITS, ClassifierSignature.PROBS));
+        return new Scores(rows(flat.get(ClassifierSignature.LOGITS), images.size()), rows(flat.get(ClassifierSignature.PROBS), images.size()));
     }
 
     private static float[][] rows(float[] flat, int count) {
@@ -58,7 +52,7 @@ public final class OnnxClassifier extends NativeClassifier {
         images.forEach(batch::put);
         batch.flip();
         try (OnnxTensor input = OnnxTensor.createTensor(environment, batch, new long[] {images.size(), height(), width(), 3});
-                OrtSession.Result result = session.run(Map.of(ClassifierGraph.INPUT, input), names)) {
+                OrtSession.Result result = session.run(Map.of(ClassifierSignature.INPUT, input), names)) {
             Map<String, float[]> values = new LinkedHashMap<>();
             for (String name : names) {
                 FloatBuffer buffer = ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
@@ -69,32 +63,6 @@ public final class OnnxClassifier extends NativeClassifier {
             return values;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime inference failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The operator types, with counts, of the graph ONNX Runtime actually executes after its
-     * optimizations: an int8 model must show QLinearConv and no float Conv.
-     */
-    public static Map<String, Integer> optimizedOperators(byte[] model) {
-        try {
-            Path optimized = Files.createTempFile("optimized", ".onnx");
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                options.setOptimizedModelFilePath(optimized.toString());
-                // ONNX Runtime warns that the saved graph is tuned to this CPU: that is the point here.
-                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-                OrtEnvironment.getEnvironment().createSession(model, options).close();
-                Map<String, Integer> counts = new TreeMap<>();
-                for (OnnxMl.NodeProto node : OnnxMl.ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList()) {
-                    counts.merge(node.getOpType(), 1, Integer::sum);
-                }
-                return counts;
-            } finally {
-                Files.deleteIfExists(optimized);
-            }
-        } catch (IOException | OrtException e) {
-            throw new IllegalStateException("cannot optimize the model: " + e.getMessage(), e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.qfserving.models.arch;
+package io.qfserving.runtime.arch;
 
 /**
  * MobileNetV2 (Sandler et al. 2018): inverted residual blocks with linear bottlenecks. Channel

@@ -1,13 +1,13 @@
-package io.qfserving.models.export;
+package io.qfserving.runtime.manifest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.qfserving.models.arch.Architecture;
-import io.qfserving.models.arch.ModelSpec;
-import io.qfserving.models.arch.Variant;
-import io.qfserving.models.data.Normalization;
+import io.qfserving.runtime.arch.Architecture;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.arch.Variant;
+import io.qfserving.runtime.preprocess.Normalization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.qfserving.models.data;
+package io.qfserving.runtime.preprocess;
 
 import java.util.List;
 import org.tensorflow.Graph;
@@ -54,7 +54,7 @@ public final class ImagePreprocessor implements AutoCloseable {
      * Encoded bytes to a float [1, height, width, 3] RGB image on the 0..255 scale. The training
      * cache decodes through this same graph, so training and serving see the same pixels.
      */
-    static Operand<TFloat32> decodeAndResize(Ops tf, Operand<TString> encoded, int height, int width) {
+    public static Operand<TFloat32> decodeAndResize(Ops tf, Operand<TString> encoded, int height, int width) {
         Operand<TUint8> pixels = tf.image.decodeImage(encoded, new DecodeImage.Options[] {
             DecodeImage.channels(3L), DecodeImage.expandAnimations(false)});
         return tf.image.resizeBilinear(tf.expandDims(pixels, tf.constant(0)), tf.constant(new int[] {height, width}),

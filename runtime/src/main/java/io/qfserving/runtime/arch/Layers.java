@@ -1,4 +1,4 @@
-package io.qfserving.models.arch;
+package io.qfserving.runtime.arch;
 
 /**
  * The building blocks the architectures are written in. One definition of each network serves

@@ -1,4 +1,4 @@
-package io.qfserving.models.data;
+package io.qfserving.runtime.preprocess;
 
 /**
  * Per-channel (RGB) normalization applied after resizing: x' = (x - mean) / std on 0..255 pixels.

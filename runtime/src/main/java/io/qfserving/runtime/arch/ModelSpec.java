@@ -1,4 +1,4 @@
-package io.qfserving.models.arch;
+package io.qfserving.runtime.arch;
 
 /**
  * Everything that decides the shape of a network: family, variant, width multiplier, square input

@@ -1,4 +1,4 @@
-package io.qfserving.models.arch;
+package io.qfserving.runtime.arch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,7 +1,8 @@
-package io.qfserving.models.eval;
+package io.qfserving.runtime.engine;
 
-import io.qfserving.models.export.ModelManifest;
-import io.qfserving.models.onnx.OnnxClassifier;
+import io.qfserving.runtime.engine.onnx.OnnxClassifier;
+import io.qfserving.runtime.engine.tensorflow.SavedModelClassifier;
+import io.qfserving.runtime.manifest.ModelManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

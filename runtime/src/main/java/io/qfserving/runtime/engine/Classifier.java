@@ -1,4 +1,4 @@
-package io.qfserving.models.eval;
+package io.qfserving.runtime.engine;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.qfserving.models.eval;
+package io.qfserving.runtime.engine;
 
 /**
  * What a classifier returns for a batch: pre-softmax logits and probabilities, one row per image,

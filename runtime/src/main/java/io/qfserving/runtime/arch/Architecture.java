@@ -1,4 +1,4 @@
-package io.qfserving.models.arch;
+package io.qfserving.runtime.arch;
 
 import java.util.Locale;
 

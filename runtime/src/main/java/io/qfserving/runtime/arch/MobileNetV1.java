@@ -1,4 +1,4 @@
-package io.qfserving.models.arch;
+package io.qfserving.runtime.arch;
 
 /**
  * MobileNetV1 (Howard et al. 2017): a strided 3x3 convolution, 13 depthwise-separable blocks,

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -53,51 +54,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RedisExperimentStore implements ExperimentStore {
 
-    private static final RedisScript<Long> SAVE = RedisScript.of("""
-            if ARGV[4] == '1' and redis.call('HGET', KEYS[1], 'basis') == ARGV[3] then
-              return 0
-            end
-            local revision = redis.call('HINCRBY', KEYS[1], 'revision', 1)
-            redis.call('HSET', KEYS[1], 'basis', ARGV[3], 'definition', ARGV[2])
-            redis.call('SADD', KEYS[2], ARGV[1])
-            redis.call('PUBLISH', ARGV[5], ARGV[1])
-            return revision
-            """, Long.class);
-    /** Counts a served request (ARGV[3..2+n]) and keeps it for feedback (the field-value pairs after them). */
-    private static final RedisScript<Long> SERVED = RedisScript.of("""
-            local counts = tonumber(ARGV[2])
-            for i = 3, 2 + counts do
-              redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
-            end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 3 + counts))
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return 1
-            """, Long.class);
-    private static final RedisScript<Long> SET_IF_PRESENT = RedisScript.of("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then
-              return 0
-            end
-            redis.call('HSET', KEYS[1], unpack(ARGV))
-            return 1
-            """, Long.class);
-    private static final RedisScript<Long> FEEDBACK = RedisScript.of("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then
-              return -1
-            end
-            if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 0 then
-              return 0
-            end
-            for i = 2, #ARGV do
-              redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
-            end
-            return 1
-            """, Long.class);
-    private static final RedisScript<Long> INCREMENT = RedisScript.of("""
-            for i = 1, #ARGV do
-              redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
-            end
-            return #ARGV
-            """, Long.class);
+    // The scripts lie beside this class (io/qfserving/service/state/*.lua), each saying what it takes.
+    private static final RedisScript<Long> SAVE = script("save.lua");
+    private static final RedisScript<Long> SERVED = script("served.lua");
+    private static final RedisScript<Long> SET_IF_PRESENT = script("set-if-present.lua");
+    private static final RedisScript<Long> FEEDBACK = script("feedback.lua");
+    private static final RedisScript<Long> INCREMENT = script("increment.lua");
 
     private final ReactiveStringRedisTemplate redis;
     private final RedisMessageListenerContainer listeners;
@@ -322,6 +284,10 @@ final class RedisExperimentStore implements ExperimentStore {
 
     private void fireAndForget(String operation, Mono<Void> call) {
         call.subscribe(null, failure -> errors.failed(operation, failure));
+    }
+
+    private static RedisScript<Long> script(String name) {
+        return RedisScript.of(new ClassPathResource(name, RedisExperimentStore.class), Long.class);
     }
 
     private static String join(int[] values) {

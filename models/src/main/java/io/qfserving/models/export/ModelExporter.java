@@ -13,6 +13,7 @@ import io.qfserving.models.train.Trainer;
 import io.qfserving.models.train.TrainingState;
 import io.qfserving.runtime.arch.ModelSpec;
 import io.qfserving.runtime.data.ImageFolder;
+import io.qfserving.runtime.engine.ClassifierSignature;
 import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.runtime.preprocess.Normalization;
 import java.io.IOException;
@@ -50,10 +51,10 @@ public final class ModelExporter {
         ModelManifest manifest = new ModelManifest(
                 spec.name(), spec.architecture().id(), spec.variant().id(), "float32",
                 List.of(new ModelManifest.Artifact(ModelManifest.SAVED_MODEL, SavedModelExport.DIRECTORY)),
-                new ModelManifest.Tensor(ClassifierGraph.INPUT, "FP32",
+                new ModelManifest.Tensor(ClassifierSignature.INPUT, "FP32",
                         List.of(-1L, (long) spec.resolution(), (long) spec.resolution(), 3L)),
-                List.of(new ModelManifest.Tensor(ClassifierGraph.PROBS, "FP32", List.of(-1L, (long) spec.classes())),
-                        new ModelManifest.Tensor(ClassifierGraph.LOGITS, "FP32", List.of(-1L, (long) spec.classes()))),
+                List.of(new ModelManifest.Tensor(ClassifierSignature.PROBS, "FP32", List.of(-1L, (long) spec.classes())),
+                        new ModelManifest.Tensor(ClassifierSignature.LOGITS, "FP32", List.of(-1L, (long) spec.classes()))),
                 preprocessing(spec, Normalization.MINUS_ONE_TO_ONE),
                 labels(train.classes()),
                 cost.parameters(), cost.macsPerImage(), sizeOf(savedModel),

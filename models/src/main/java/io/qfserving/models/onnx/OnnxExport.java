@@ -2,9 +2,9 @@ package io.qfserving.models.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import io.qfserving.models.quant.QuantizationPlan;
-import io.qfserving.models.tf.ClassifierGraph;
 import io.qfserving.models.tf.TensorValue;
 import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.engine.ClassifierSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +52,15 @@ public final class OnnxExport {
     private static Built build(ModelSpec spec, Map<String, TensorValue> weights, QuantizationPlan plan, boolean tapActivations) {
         OnnxGraph graph = new OnnxGraph();
         int r = spec.resolution();
-        graph.input(ClassifierGraph.INPUT, -1, r, r, 3);
-        String nchw = graph.node(OnnxOp.TRANSPOSE, List.of(ClassifierGraph.INPUT), "image_nchw",
+        graph.input(ClassifierSignature.INPUT, -1, r, r, 3);
+        String nchw = graph.node(OnnxOp.TRANSPOSE, List.of(ClassifierSignature.INPUT), "image_nchw",
                 Map.of("perm", new int[] {0, 3, 1, 2}));
         OnnxLayers layers = new OnnxLayers(graph, weights, plan);
         OnnxLayers.Tensor logits = spec.logits(layers, new OnnxLayers.Tensor(nchw, 3, r, r));
-        graph.node(ONNXOperators.IDENTITY, List.of(logits.name()), ClassifierGraph.LOGITS);
-        graph.node(ONNXOperators.SOFTMAX, List.of(ClassifierGraph.LOGITS), ClassifierGraph.PROBS, Map.of("axis", 1));
-        graph.output(ClassifierGraph.PROBS, -1, spec.classes());
-        graph.output(ClassifierGraph.LOGITS, -1, spec.classes());
+        graph.node(ONNXOperators.IDENTITY, List.of(logits.name()), ClassifierSignature.LOGITS);
+        graph.node(ONNXOperators.SOFTMAX, List.of(ClassifierSignature.LOGITS), ClassifierSignature.PROBS, Map.of("axis", 1));
+        graph.output(ClassifierSignature.PROBS, -1, spec.classes());
+        graph.output(ClassifierSignature.LOGITS, -1, spec.classes());
         if (tapActivations) {
             layers.activations().forEach(graph::output);
         }

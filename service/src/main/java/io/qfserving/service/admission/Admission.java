@@ -3,10 +3,14 @@ package io.qfserving.service.admission;
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.qfserving.service.errors.ErrorKind;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one limit on inference requests in progress that HTTP and gRPC calls share
@@ -23,7 +27,28 @@ final class Admission {
         /** Refused or failed for lack of capacity (queue full, deadline passed, shutting down). */
         OVERLOADED,
         /** Anything else, which says nothing about capacity (bad input, client gone). */
-        OTHER
+        OTHER;
+
+        /** The failures that say the server is short of capacity, in whichever form a transport reports them. */
+        private static final Set<ErrorKind> CAPACITY = EnumSet.of(ErrorKind.OVERLOADED, ErrorKind.UNAVAILABLE, ErrorKind.DEADLINE_EXCEEDED);
+
+        static Outcome of(ErrorKind failure) {
+            return CAPACITY.contains(failure) ? OVERLOADED : OTHER;
+        }
+
+        static Outcome ofHttp(int status) {
+            if (status < 400) {
+                return SUCCEEDED;
+            }
+            return CAPACITY.stream().anyMatch(kind -> kind.http().value() == status) ? OVERLOADED : OTHER;
+        }
+
+        static Outcome ofGrpc(Status.Code code) {
+            if (code == Status.Code.OK) {
+                return SUCCEEDED;
+            }
+            return CAPACITY.stream().anyMatch(kind -> kind.grpc() == code) ? OVERLOADED : OTHER;
+        }
     }
 
     /** Held while a request is in progress; {@link #release} exactly once. */

@@ -89,17 +89,10 @@ class AdmissionFilter extends OncePerRequestFilter {
         Admission.Outcome outcome = Admission.Outcome.OTHER;
         try {
             chain.doFilter(request, response);
-            outcome = outcome(response.getStatus());
+            outcome = Admission.Outcome.ofHttp(response.getStatus());
         } finally {
             permit.get().release(outcome);
         }
-    }
-
-    private static Admission.Outcome outcome(int status) {
-        if (status == 429 || status == 503 || status == 504) {
-            return Admission.Outcome.OVERLOADED;
-        }
-        return status < 400 ? Admission.Outcome.SUCCEEDED : Admission.Outcome.OTHER;
     }
 
     private static ServingException overloaded() {

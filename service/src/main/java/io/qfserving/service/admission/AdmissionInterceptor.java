@@ -111,11 +111,7 @@ class AdmissionInterceptor implements ServerInterceptor {
 
         @Override
         public void close(Status status, Metadata trailers) {
-            release(switch (status.getCode()) {
-                case OK -> Admission.Outcome.SUCCEEDED;
-                case RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED -> Admission.Outcome.OVERLOADED;
-                default -> Admission.Outcome.OTHER;
-            });
+            release(Admission.Outcome.ofGrpc(status.getCode()));
             super.close(status, trailers);
         }
     }

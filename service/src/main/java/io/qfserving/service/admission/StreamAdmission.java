@@ -31,10 +31,7 @@ public final class StreamAdmission {
             outcome = Admission.Outcome.SUCCEEDED;
             return result;
         } catch (ServingException failure) {
-            outcome = switch (failure.kind()) {
-                case OVERLOADED, UNAVAILABLE, DEADLINE_EXCEEDED -> Admission.Outcome.OVERLOADED;
-                default -> Admission.Outcome.OTHER;
-            };
+            outcome = Admission.Outcome.of(failure.kind());
             throw failure;
         } finally {
             permit.release(outcome);

@@ -8,6 +8,8 @@ import io.qfserving.service.experiment.StateUnavailableException;
 import io.qfserving.service.experiment.StoredExperiment;
 import io.qfserving.service.experiment.VariantCounters;
 import io.qfserving.service.experiment.VariantTally;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -286,8 +288,16 @@ final class RedisExperimentStore implements ExperimentStore {
         call.subscribe(null, failure -> errors.failed(operation, failure));
     }
 
+    /**
+     * Read once: a script built on the resource itself would check the resource for changes on
+     * every call, and the served script runs on every classify call.
+     */
     private static RedisScript<Long> script(String name) {
-        return RedisScript.of(new ClassPathResource(name, RedisExperimentStore.class), Long.class);
+        try {
+            return RedisScript.of(new ClassPathResource(name, RedisExperimentStore.class).getContentAsString(StandardCharsets.UTF_8), Long.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Redis script " + name, e);
+        }
     }
 
     private static String join(int[] values) {

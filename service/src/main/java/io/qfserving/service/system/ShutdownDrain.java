@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * The drain before shutdown ({@link ShutdownProperties}). Runs first when the context closes, before
  * any server stops: readiness turns to refusing traffic and responses close their connections
- * ({@link ClosingConnections}) while the server keeps answering, for the drain's length; then the
- * listening sockets close and the connections still open are answered for the linger.
+ * ({@link ClosingConnections}) while the server keeps answering, for the drain's length; then new
+ * requests are refused with 503 for the refusal's length; then the listening sockets close.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -47,14 +47,17 @@ class ShutdownDrain implements ApplicationListener<ContextClosedEvent> {
         AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
         log.info("draining for {} before shutdown: not ready, closing connections after each response", properties.drain());
         sleep(properties.drain());
-        // Stop taking connections while the server still answers the ones it has: a client connecting
-        // now is refused before it sends anything, and each open connection closes after its answer.
-        // Graceful shutdown, which follows, would otherwise pause first and reset what is queued.
+        // Clients still sending here are told to leave, while the server still accepts: closing the
+        // listening socket now would reset the connections waiting in its accept queue, requests sent.
+        connections.refuseNewRequests(properties.retryAfterSeconds());
+        log.info("refusing new requests for {}, then closing the listening sockets", properties.refusal());
+        sleep(properties.refusal());
+        // Graceful shutdown, which follows, would pause the connector first and reset what is queued;
+        // closed first, a client connecting now is refused before it sends anything.
         if (context instanceof WebServerApplicationContext web && web.getWebServer() instanceof TomcatWebServer tomcat) {
             for (Connector connector : tomcat.getTomcat().getService().findConnectors()) {
                 connector.getProtocolHandler().closeServerSocketGraceful();
             }
-            sleep(properties.linger());
         }
     }
 

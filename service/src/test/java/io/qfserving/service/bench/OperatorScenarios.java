@@ -36,6 +36,8 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
@@ -50,7 +52,8 @@ import org.apache.hc.core5.util.Timeout;
  *   <li>{@code slow-senders}: 200 connections trickle bodies at 1 byte/s for 30 s (reconnecting
  *       when the server cuts them off) while 4 clients classify and the probes are polled.
  *   <li>{@code sigterm}: 32 clients classify; SIGTERM after 10 s; every request sent must get an
- *       answer (200, 429 or 503) until the process is gone.
+ *       answer (200, 429 or 503) until the process is gone. With no balancer in front, a client
+ *       reconnects here after a closing response, and waits out a 503's {@code Retry-After}.
  * </ul>
  * {@code ./mvnw -q -pl service -Pbench test-compile exec:java -Dbench.main=io.qfserving.service.bench.OperatorScenarios
  * -Dexec.args=overload} (after {@code ./mvnw -pl service -am package -DskipTests}).
@@ -194,7 +197,11 @@ public final class OperatorScenarios {
                     for (int i = client; running.get(); i++) {
                         long start = System.nanoTime();
                         try {
-                            outcomes.record(post(photos.get(i % photos.size())), System.nanoTime() - start);
+                            Answer answer = classify(photos.get(i % photos.size()));
+                            outcomes.record(answer.status(), System.nanoTime() - start);
+                            if (answer.status() == 503) {
+                                LockSupport.parkNanos(Duration.ofSeconds(answer.retryAfterSeconds()).toNanos());
+                            }
                         } catch (ConnectException refused) {
                             refusedConnections.incrementAndGet();
                             LockSupport.parkNanos(5_000_000);
@@ -224,11 +231,18 @@ public final class OperatorScenarios {
     }
 
     private int post(byte[] photo) throws IOException {
+        return classify(photo).status();
+    }
+
+    private record Answer(int status, long retryAfterSeconds) {}
+
+    private Answer classify(byte[] photo) throws IOException {
         HttpPost post = new HttpPost(server.uri("/v1/classify"));
         post.setEntity(new ByteArrayEntity(photo, ContentType.IMAGE_JPEG));
         return http.execute(post, response -> {
             EntityUtils.consume(response.getEntity());
-            return response.getCode();
+            Header retryAfter = response.getFirstHeader(HttpHeaders.RETRY_AFTER);
+            return new Answer(response.getCode(), retryAfter == null ? 0 : Long.parseLong(retryAfter.getValue()));
         });
     }
 

@@ -4,20 +4,19 @@ import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.grpc.Status;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.qfserving.service.errors.ErrorKind;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The one limit on inference requests in progress that HTTP and gRPC calls share
  * ({@link AdmissionProperties}). A request takes a permit once its body has arrived, just before
  * its work starts; a transport may refuse from the request line alone when no
  * permit would be left anyway ({@link #refuseEarly()}). Finished requests tell the limit how the server is doing: successes
- * by their latency, overload answers as drops.
+ * by their latency, overload answers as drops. {@link AdmissionMetrics} publishes the limit, the requests
+ * in progress and those refused.
  */
 final class Admission {
 
@@ -60,25 +59,32 @@ final class Admission {
 
     private final SimpleLimiter<Void> limiter;
     private final boolean enabled;
-    private final Counter refused;
+    private final LongAdder refused = new LongAdder();
 
-    Admission(AdmissionProperties properties, MeterRegistry registry) {
+    Admission(AdmissionProperties properties) {
         this.limiter = SimpleLimiter.newBuilder()
                 .limit(Gradient2Limit.newBuilder().initialLimit(properties.initialLimit()).minLimit(properties.minLimit())
                         .maxConcurrency(properties.maxLimit()).rttTolerance(properties.rttTolerance()).build())
                 .build();
         this.enabled = properties.enabled();
-        this.refused = Counter.builder("qf.admission.refused")
-                .description("Inference requests refused before any of their work, at the limit of requests in progress")
-                .register(registry);
-        Gauge.builder("qf.admission.limit", limiter, SimpleLimiter::getLimit)
-                .description("Inference requests allowed in progress, as the adaptive limit estimates it now").register(registry);
-        Gauge.builder("qf.admission.in.progress", limiter, SimpleLimiter::getInflight)
-                .description("Inference requests in progress").register(registry);
     }
 
     boolean enabled() {
         return enabled;
+    }
+
+    /** Requests allowed in progress, as the adaptive limit estimates it now. */
+    int limit() {
+        return limiter.getLimit();
+    }
+
+    int inProgress() {
+        return limiter.getInflight();
+    }
+
+    /** Requests refused since the start. */
+    long refused() {
+        return refused.sum();
     }
 
     /** Whether a request arriving now would be refused; counts it as refused when so. */

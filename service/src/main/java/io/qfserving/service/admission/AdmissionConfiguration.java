@@ -1,6 +1,5 @@
 package io.qfserving.service.admission;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.qfserving.service.inference.InferenceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,20 +10,28 @@ import org.springframework.grpc.server.GlobalServerInterceptor;
 class AdmissionConfiguration {
 
     @Bean
-    Admission admission(AdmissionProperties properties, MeterRegistry registry) {
-        return new Admission(properties, registry);
+    Admission admission(AdmissionProperties properties) {
+        return new Admission(properties);
     }
 
     @Bean
-    AdmissionFilter admissionFilter(Admission admission, AdmissionProperties properties, InferenceProperties inference,
-                                    MeterRegistry registry) {
+    ReceivedBodies receivedBodies(AdmissionProperties properties, InferenceProperties inference) {
         long largest = Math.max(inference.maxImageSize().toBytes(), inference.maxRequestSize().toBytes());
         if (properties.maxReceiving().toBytes() < largest) {
             throw new IllegalStateException("qf.admission.max-receiving (" + properties.maxReceiving() + ") must hold at least one"
                     + " body of the largest size allowed (qf.inference.max-image-size / max-request-size: " + largest + " bytes)");
         }
-        return new AdmissionFilter(admission, new ReceivedBodies(inference.maxImageSize().toBytes(),
-                inference.maxRequestSize().toBytes(), properties, registry));
+        return new ReceivedBodies(inference.maxImageSize().toBytes(), inference.maxRequestSize().toBytes(), properties);
+    }
+
+    @Bean
+    AdmissionMetrics admissionMetrics(Admission admission, ReceivedBodies bodies) {
+        return new AdmissionMetrics(admission, bodies);
+    }
+
+    @Bean
+    AdmissionFilter admissionFilter(Admission admission, ReceivedBodies bodies) {
+        return new AdmissionFilter(admission, bodies);
     }
 
     @Bean

@@ -1,8 +1,5 @@
 package io.qfserving.service.admission;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.transport.HttpRequests;
@@ -24,12 +21,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Request bodies received without a thread: the container calls back as data arrives, the bytes
  * collect in one array, and once the body is complete (or too large, too slow, over the budget)
  * the request is dispatched again, with the outcome as an attribute, to {@link AdmissionFilter}.
  * Memory: one body at most its limit; all bodies being received together at most the budget.
+ * {@link AdmissionMetrics} publishes the bytes held and the bodies that timed out.
  */
 final class ReceivedBodies {
 
@@ -44,17 +43,13 @@ final class ReceivedBodies {
     private final Duration timeout;
     private final long budget;
     private final AtomicLong receiving = new AtomicLong();
-    private final Counter timedOut;
+    private final LongAdder timedOut = new LongAdder();
 
-    ReceivedBodies(long imageLimit, long requestLimit, AdmissionProperties properties, MeterRegistry registry) {
+    ReceivedBodies(long imageLimit, long requestLimit, AdmissionProperties properties) {
         this.imageLimit = imageLimit;
         this.requestLimit = requestLimit;
         this.timeout = properties.bodyTimeout();
         this.budget = properties.maxReceiving().toBytes();
-        this.timedOut = Counter.builder("qf.admission.body.timeouts")
-                .description("Inference requests whose body did not arrive within the body timeout (answered 408)").register(registry);
-        Gauge.builder("qf.admission.receiving", receiving, AtomicLong::get).baseUnit("bytes")
-                .description("Memory held by request bodies being received or served").register(registry);
     }
 
     /** The limit of a single raw image body ({@code /v1}). */
@@ -65,6 +60,16 @@ final class ReceivedBodies {
     /** The limit of any other request body ({@code /v2} tensors). */
     long requestLimit() {
         return requestLimit;
+    }
+
+    /** Bytes held by the bodies being received or served now. */
+    long receiving() {
+        return receiving.get();
+    }
+
+    /** Bodies that did not arrive within the body timeout, since the start. */
+    long timedOut() {
+        return timedOut.sum();
     }
 
     /**

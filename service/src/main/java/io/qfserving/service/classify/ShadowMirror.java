@@ -1,7 +1,6 @@
 package io.qfserving.service.classify;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.qfserving.service.classify.ShadowMetrics.Drop;
 import io.qfserving.service.experiment.CounterKey;
 import io.qfserving.service.experiment.ExperimentStore;
 import io.qfserving.service.experiment.Route;
@@ -34,14 +33,14 @@ class ShadowMirror implements DisposableBean {
 
     private final InferenceService inference;
     private final ExperimentStore store;
-    private final MeterRegistry registry;
+    private final ShadowMetrics metrics;
     private final ThreadPoolExecutor workers;
     private final int maxPrimaryInFlight;
 
-    ShadowMirror(InferenceService inference, ExperimentStore store, MeterRegistry registry, ShadowProperties properties) {
+    ShadowMirror(InferenceService inference, ExperimentStore store, ShadowMetrics metrics, ShadowProperties properties) {
         this.inference = inference;
         this.store = store;
-        this.registry = registry;
+        this.metrics = metrics;
         this.maxPrimaryInFlight = properties.maxPrimaryInFlight();
         this.workers = new ThreadPoolExecutor(properties.threads(), properties.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(properties.queueCapacity()),
@@ -53,17 +52,17 @@ class ShadowMirror implements DisposableBean {
         try {
             workers.execute(() -> compare(requestId, route, images, primary));
         } catch (RejectedExecutionException busy) {
-            dropped(route, "busy").increment();
+            metrics.dropped(route, Drop.BUSY).increment();
             return;
         }
         // Both reasons exist from the first mirrored request on, so a dashboard shows 0 rather than no data.
-        dropped(route, "busy");
-        dropped(route, "failed");
+        metrics.dropped(route, Drop.BUSY);
+        metrics.dropped(route, Drop.FAILED);
     }
 
     private void compare(String requestId, Route route, List<byte[]> images, Inference primary) {
         if (inference.primaryInFlight() > maxPrimaryInFlight) {
-            dropped(route, "busy").increment();
+            metrics.dropped(route, Drop.BUSY).increment();
             return;
         }
         Inference shadow;
@@ -72,7 +71,7 @@ class ShadowMirror implements DisposableBean {
                     new Origin(Transport.SHADOW, route.experiment(), route.variant()));
         } catch (RuntimeException e) {
             log.debug("shadow request to {} failed", route.shadow(), e);
-            dropped(route, "failed").increment();
+            metrics.dropped(route, Drop.FAILED).increment();
             return;
         }
         List<Integer> primaryTop1 = primary.top1();
@@ -83,19 +82,8 @@ class ShadowMirror implements DisposableBean {
         for (int i = 0; i < primaryTop1.size(); i++) {
             boolean agreed = primaryTop1.get(i).equals(shadowTop1.get(i));
             store.shadowCompared(pair, agreed);
-            Counter.builder("qf.shadow.comparisons").description("Top-1 agreement of primary and shadow answers per image")
-                    .tags("experiment", route.experiment(),
-                            "primary_model", primary.model().name(), "primary_version", primary.model().version(),
-                            "shadow_model", shadow.model().name(), "shadow_version", shadow.model().version(),
-                            "outcome", agreed ? "agree" : "disagree")
-                    .register(registry).increment();
+            metrics.compared(route.experiment(), primary.model(), shadow.model(), agreed);
         }
-    }
-
-    private Counter dropped(Route route, String reason) {
-        return Counter.builder("qf.shadow.dropped").description("Shadow copies not run: queue full (busy) or failed")
-                .tags("experiment", route.experiment(), "shadow_model", route.shadow().model(), "reason", reason)
-                .register(registry);
     }
 
     @Override

@@ -1,15 +1,11 @@
 package io.qfserving.service.feedback;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
-import io.qfserving.service.experiment.CounterKey;
 import io.qfserving.service.experiment.ExperimentStore;
 import io.qfserving.service.experiment.PendingPrediction;
 import io.qfserving.service.experiment.VariantTally;
-import io.qfserving.service.metrics.ModelTags;
 import io.qfserving.service.repository.ModelRepository;
 import io.qfserving.service.repository.ModelStatus;
 import io.qfserving.service.repository.ServedModel;
@@ -34,13 +30,13 @@ public class FeedbackService {
     private final ExperimentStore store;
     private final ModelRepository repository;
     private final FeedbackProperties properties;
-    private final MeterRegistry registry;
+    private final FeedbackMetrics metrics;
 
-    FeedbackService(ExperimentStore store, ModelRepository repository, FeedbackProperties properties, MeterRegistry registry) {
+    FeedbackService(ExperimentStore store, ModelRepository repository, FeedbackProperties properties, FeedbackMetrics metrics) {
         this.store = store;
         this.repository = repository;
         this.properties = properties;
-        this.registry = registry;
+        this.metrics = metrics;
     }
 
     /**
@@ -67,7 +63,7 @@ public class FeedbackService {
             case ALREADY_LABELLED -> throw new ServingException(ErrorKind.CONFLICT,
                     "image " + image + " of request " + requestId + " already has feedback");
             case UNKNOWN -> throw unknown(requestId);
-            case COUNTED -> counter(served, correct ? "correct" : "incorrect").increment();
+            case COUNTED -> metrics.counted(served, correct);
         }
         return new Verdict(requestId, image, correct, labels.get(predicted), labels.get(actual));
     }
@@ -85,15 +81,6 @@ public class FeedbackService {
                 .map(ServedModel::manifest).map(ModelManifest::labels)
                 .orElseThrow(() -> new ServingException(ErrorKind.NOT_FOUND, "model " + servedBy.model()
                         + ", which served this prediction, is no longer loaded"));
-    }
-
-    private Counter counter(PendingPrediction served, String outcome) {
-        CounterKey experiment = served.counters();
-        return Counter.builder("qf.feedback").description("Feedback on served predictions: was the top-1 class right?")
-                .tags(ModelTags.of(served.servedBy()))
-                .tags(experiment == null ? ModelTags.experiment("", "") : ModelTags.experiment(experiment.experiment(), experiment.variant()))
-                .tag("outcome", outcome)
-                .register(registry);
     }
 
     private static int resolve(String label, List<ModelManifest.Label> labels) {

@@ -35,12 +35,6 @@ import org.springframework.stereotype.Component;
 @Component
 class ServingMetrics implements InferenceObserver, RepositoryListener {
 
-    static final String REQUESTS = "qf.requests";
-    static final String LATENCY = "qf.request.duration";
-    static final String IMAGES = "qf.images";
-    static final String MACS = "qf.macs";
-    static final String BATCH_SIZE = "qf.batch.size";
-
     /** Buckets from half a millisecond (an int8 image) to ten seconds (a timed-out request). */
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -95,7 +89,7 @@ class ServingMetrics implements InferenceObserver, RepositoryListener {
 
     @Override
     public void failed(String model, String version, String reason) {
-        Counter.builder("qf.model.load.failures").description("Model versions that failed to load or warm up")
+        Counter.builder(MetricNames.MODEL_LOAD_FAILURES).description("Model versions that failed to load or warm up")
                 .tags("model", model, "version", version).register(registry).increment();
     }
 
@@ -133,20 +127,21 @@ class ServingMetrics implements InferenceObserver, RepositoryListener {
 
         VersionMeters(ServedModel model) {
             this.tags = ModelTags.of(model);
-            this.images = add(Counter.builder(IMAGES).description("Images classified").tags(tags).register(registry));
-            this.macs = add(Counter.builder(MACS).description("Multiply-accumulates served: images times the model's MACs per image")
-                    .tags(tags).register(registry));
-            this.batchSize = add(DistributionSummary.builder(BATCH_SIZE).description("Images per engine call (dynamic batching)")
-                    .tags(tags).serviceLevelObjectives(BATCH_BUCKETS).register(registry));
+            this.images = add(Counter.builder(MetricNames.IMAGES).description("Images classified").tags(tags).register(registry));
+            this.macs = add(Counter.builder(MetricNames.MACS)
+                    .description("Multiply-accumulates served: images times the model's MACs per image").tags(tags).register(registry));
+            this.batchSize = add(DistributionSummary.builder(MetricNames.BATCH_SIZE)
+                    .description("Images per engine call (dynamic batching)").tags(tags).serviceLevelObjectives(BATCH_BUCKETS)
+                    .register(registry));
             ModelManifest manifest = model.manifest();
-            gauge("qf.queue.depth", "Images waiting in the version's batching queue", tags, model, ServedModel::queueDepth);
-            gauge("qf.model.macs.per.image", "Multiply-accumulates per image, counted from the graph", tags, model,
+            gauge(MetricNames.QUEUE_DEPTH, "Images waiting in the version's batching queue", tags, model, ServedModel::queueDepth);
+            gauge(MetricNames.MODEL_MACS_PER_IMAGE, "Multiply-accumulates per image, counted from the graph", tags, model,
                     m -> m.manifest().macsPerImage());
-            gauge("qf.model.parameters", "Trainable parameters", tags, model, m -> m.manifest().parameters());
-            gauge("qf.model.size.bytes", "Size of the model files", tags, model, m -> m.manifest().fileSizeBytes());
-            gauge("qf.model.warmup.seconds", "Warm-up time at load", tags, model, m -> m.warmup().toNanos() / 1e9);
+            gauge(MetricNames.MODEL_PARAMETERS, "Trainable parameters", tags, model, m -> m.manifest().parameters());
+            gauge(MetricNames.MODEL_SIZE, "Size of the model files", tags, model, m -> m.manifest().fileSizeBytes());
+            gauge(MetricNames.MODEL_WARMUP, "Warm-up time at load", tags, model, m -> m.warmup().toNanos() / 1e9);
             if (manifest.accuracy() != null) {
-                gauge("qf.model.offline.top1", "Top-1 accuracy (0-1) measured offline, from the manifest",
+                gauge(MetricNames.MODEL_OFFLINE_TOP1, "Top-1 accuracy (0-1) measured offline, from the manifest",
                         tags.and("dataset", manifest.accuracy().dataset()), model, m -> m.manifest().accuracy().top1() / 100);
             }
         }
@@ -182,13 +177,13 @@ class ServingMetrics implements InferenceObserver, RepositoryListener {
     /** The request counter and total latency of an outcome: success ({@code kind} null) or an error kind. */
     private Outcome outcome(Tags version, Origin origin, ErrorKind kind) {
         Tags tags = version.and(originTags(origin));
-        Counter requests = Counter.builder(REQUESTS).description("Inference requests by outcome (success or the error kind)")
+        Counter requests = Counter.builder(MetricNames.REQUESTS).description("Inference requests by outcome (success or the error kind)")
                 .tags(tags.and("outcome", kind == null ? "success" : kind.name().toLowerCase(Locale.ROOT))).register(registry);
         return new Outcome(requests, latency(tags, "total"));
     }
 
     private Timer latency(Tags tags, String stage) {
-        return Timer.builder(LATENCY).description("Request latency by stage: queue, preprocess, inference, total")
+        return Timer.builder(MetricNames.REQUEST_DURATION).description("Request latency by stage: queue, preprocess, inference, total")
                 .tags(tags.and("stage", stage)).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     }
 

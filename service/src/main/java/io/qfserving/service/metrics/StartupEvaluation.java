@@ -1,7 +1,8 @@
 package io.qfserving.service.metrics;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.qfserving.runtime.data.ImageFolder;
 import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.service.inference.Inference;
@@ -31,7 +32,7 @@ import org.springframework.stereotype.Component;
  * it measured offline shows at once. Runs in the background; readiness does not wait for it.
  */
 @Component
-class StartupEvaluation {
+class StartupEvaluation implements MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(StartupEvaluation.class);
     private static final long SAMPLE_SEED = 1;
@@ -39,13 +40,19 @@ class StartupEvaluation {
     private final EvaluationProperties properties;
     private final ModelRepository repository;
     private final InferenceService inference;
-    private final MeterRegistry registry;
+    private MultiGauge startupTop1;
 
-    StartupEvaluation(EvaluationProperties properties, ModelRepository repository, InferenceService inference, MeterRegistry registry) {
+    StartupEvaluation(EvaluationProperties properties, ModelRepository repository, InferenceService inference) {
         this.properties = properties;
         this.repository = repository;
         this.inference = inference;
-        this.registry = registry;
+    }
+
+    /** Bound before the server is ready, so before the evaluation publishes. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        startupTop1 = MultiGauge.builder(MetricNames.MODEL_STARTUP_TOP1)
+                .description("Top-1 accuracy (0-1) measured through the serving path at start-up").register(registry);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -61,8 +68,9 @@ class StartupEvaluation {
             ImageFolder sample = ImageFolder.scan(folder).sample(properties.imagesPerClass(), SAMPLE_SEED);
             String dataset = folder.getParent() == null ? folder.getFileName().toString()
                     : folder.getParent().getFileName() + "/" + folder.getFileName();
+            List<MultiGauge.Row<?>> published = new ArrayList<>();
             for (ModelStatus model : repository.models()) {
-                model.newestReady().ifPresent(served -> publish(served, dataset, top1(served, sample)));
+                model.newestReady().ifPresent(served -> publish(published, served, dataset, top1(served, sample)));
             }
         } catch (RuntimeException e) {
             log.error("start-up evaluation on {} failed", folder, e);
@@ -91,12 +99,11 @@ class StartupEvaluation {
         return (double) correct / sample.samples().size();
     }
 
-    private void publish(ServedModel served, String dataset, double top1) {
+    /** Adds the model's row to those {@code published} so far: rows left out of a registration would be removed. */
+    private void publish(List<MultiGauge.Row<?>> published, ServedModel served, String dataset, double top1) {
         log.info("start-up evaluation: {} v{} top-1 {} on {}", served.name(), served.version(), String.format("%.2f%%", 100 * top1), dataset);
-        Gauge.builder("qf.model.startup.top1", () -> top1)
-                .description("Top-1 accuracy (0-1) measured through the serving path at start-up")
-                .tags(ModelTags.of(served)).tag("dataset", dataset)
-                .register(registry);
+        published.add(MultiGauge.Row.of(ModelTags.of(served).and("dataset", dataset), top1));
+        startupTop1.register(published);
     }
 
     private static byte[] read(Path file) {

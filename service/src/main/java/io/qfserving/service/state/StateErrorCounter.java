@@ -2,9 +2,10 @@ package io.qfserving.service.state;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.qfserving.service.experiment.ExperimentStore;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.qfserving.service.metrics.LabelledCounters;
+import io.qfserving.service.metrics.MetricNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -15,22 +16,22 @@ import org.springframework.stereotype.Component;
  * an outage fails every request's write and the counter already tells how many.
  */
 @Component
-class StateErrorCounter implements ExperimentStore.ErrorListener {
+class StateErrorCounter implements ExperimentStore.ErrorListener, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(StateErrorCounter.class);
 
-    private final MeterRegistry registry;
-    private final Map<String, Counter> byOperation = new ConcurrentHashMap<>();
+    private LabelledCounters<String> byOperation;
 
-    StateErrorCounter(MeterRegistry registry) {
-        this.registry = registry;
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        byOperation = new LabelledCounters<>(registry, operation -> Counter.builder(MetricNames.STATE_ERRORS)
+                .description("Experiment-store writes on the request path that failed or timed out; their counts are missing")
+                .tag("operation", operation));
     }
 
     @Override
     public void failed(String operation, Throwable cause) {
         log.debug("experiment store: {} failed", operation, cause);
-        byOperation.computeIfAbsent(operation, op -> Counter.builder("qf.state.errors")
-                .description("Experiment-store writes on the request path that failed or timed out; their counts are missing")
-                .tag("operation", op).register(registry)).increment();
+        byOperation.get(operation).increment();
     }
 }

@@ -3,6 +3,7 @@ package io.qfserving.service.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.qfserving.service.metrics.MetricNames;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletInputStream;
 import java.time.Duration;
@@ -23,8 +24,9 @@ class AdmissionFilterTests {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     /** A limit of one request in progress. */
     private final AdmissionProperties properties = new AdmissionProperties(true, 1, 1, 1, 3.0, Duration.ofSeconds(1), DataSize.ofMegabytes(8));
-    private final AdmissionFilter filter = new AdmissionFilter(new Admission(properties, registry),
-            new ReceivedBodies(1 << 20, 1 << 20, properties, registry));
+    private final Admission admission = new Admission(properties);
+    private final ReceivedBodies bodies = new ReceivedBodies(1 << 20, 1 << 20, properties);
+    private final AdmissionFilter filter = new AdmissionFilter(admission, bodies);
 
     /** A multipart upload, which is admitted before the container reads it. */
     private static MockHttpServletRequest upload() {
@@ -47,6 +49,7 @@ class AdmissionFilterTests {
 
     @Test
     void pastTheLimitARequestIsRefusedWithoutReadingItsBodyInTheFormOfItsApi() throws Exception {
+        new AdmissionMetrics(admission, bodies).bindTo(registry);
         CountDownLatch inProgress = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         FilterChain slow = (request, response) -> {
@@ -84,7 +87,7 @@ class AdmissionFilterTests {
         assertThat(refused.getContentType()).isEqualTo("application/problem+json");
         assertThat(refused.getContentAsString()).contains("\"type\":\"urn:qf-serving:problem:overloaded\"", Admission.REFUSAL);
         assertThat(refusedProtocol.getContentAsString()).isEqualTo("{\"error\":\"" + Admission.REFUSAL + "\"}");
-        assertThat(registry.get("qf.admission.refused").counter().count()).isEqualTo(2);
+        assertThat(registry.get(MetricNames.ADMISSION_REFUSED).functionCounter().count()).isEqualTo(2);
 
         MockHttpServletResponse next = new MockHttpServletResponse();
         filter.doFilter(upload(), next, (request, response) -> {});

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.qfserving.proto.v1.ClassificationServiceGrpc;
 import io.qfserving.proto.v1.ClassifyRequest;
 import io.qfserving.proto.v1.ClassifyResponse;
+import io.qfserving.service.metrics.MetricNames;
 import io.qfserving.service.testing.EmbeddedModelsTest;
 import io.qfserving.service.testing.Http;
 import io.qfserving.service.testing.TestImages;
@@ -101,13 +102,14 @@ class AdmissionApiTests {
         }
         // Every stalled body is being received (each holds its first 16 KB chunk of the budget) before
         // classify takes the one permit; a sender arriving while it is held would be refused instead.
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.receiving").gauge().value() == STALLED * 16 * 1024);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.get(MetricNames.ADMISSION_RECEIVING).gauge().value() == STALLED * 16 * 1024);
         Http http = new Http(port);
 
         Http.Response classified = http.post("/v1/classify", "image/jpeg", jpeg);
         assertThat(classified.status()).as(classified.text()).isEqualTo(200);
         assertThat(http.get("/v2/health/live").status()).isEqualTo(200);
-        assertThat(registry.get("qf.admission.in.progress").gauge().value()).isZero();
+        assertThat(registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value()).isZero();
 
         for (int i = 0; i < STALLED; i++) {
             String response = response(senders.get(i));
@@ -115,16 +117,16 @@ class AdmissionApiTests {
                     .contains(i % 2 == 0 ? "\"type\":\"urn:qf-serving:problem:body-timeout\"" : "{\"error\":\"the request body did not arrive");
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                registry.get("qf.admission.body.timeouts").counter().count()).isEqualTo(STALLED));
+                registry.get(MetricNames.ADMISSION_BODY_TIMEOUTS).functionCounter().count()).isEqualTo(STALLED));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                registry.get("qf.admission.receiving").gauge().value()).isZero());
+                registry.get(MetricNames.ADMISSION_RECEIVING).gauge().value()).isZero());
     }
 
     @Test
     void everyCallReturnsItsPermitWhateverItsOutcome() {
         Http http = new Http(port);
         byte[] jpeg = TestImages.jpeg(TestImages.scene(64, 64, 2));
-        double refusedBefore = registry.get("qf.admission.refused").counter().count();
+        double refusedBefore = registry.get(MetricNames.ADMISSION_REFUSED).functionCounter().count();
         ManagedChannel channel = InProcessChannelBuilder.forName("slow-senders").directExecutor().build();
         try {
             var grpc = ClassificationServiceGrpc.newBlockingStub(channel);
@@ -144,16 +146,16 @@ class AdmissionApiTests {
             channel.shutdownNow();
         }
         // A failed gRPC call returns its permit when the transport reports the call complete, just after the client hears.
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.in.progress").gauge().value() == 0);
-        assertThat(registry.get("qf.admission.refused").counter().count()).as("none refused: each call found the permit free")
-                .isEqualTo(refusedBefore);
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 0);
+        assertThat(registry.get(MetricNames.ADMISSION_REFUSED).functionCounter().count())
+                .as("none refused: each call found the permit free").isEqualTo(refusedBefore);
     }
 
     @Test
     void atTheLimitEachApiRefusesInItsOwnFormBeforeReadingTheBody() throws Exception {
         stall("/v1/classify", "multipart/form-data; boundary=b", 100_000,
                 "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.in.progress").gauge().value() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 1);
         Http http = new Http(port);
 
         Http.Response ours = http.post("/v1/models/qf-mobilenet-v1:classify", "image/jpeg", new byte[10]);
@@ -180,7 +182,7 @@ class AdmissionApiTests {
         }
         hangUp();
         senders.clear();
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.in.progress").gauge().value() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 0);
         assertThat(http.post("/v1/classify", "image/jpeg", TestImages.jpeg(TestImages.scene(64, 64, 1))).status())
                 .as("admitted again once the upload is gone").isEqualTo(200);
     }
@@ -209,7 +211,7 @@ class AdmissionApiTests {
 
             stall("/v1/classify", "multipart/form-data; boundary=b", 100_000,
                     "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.in.progress").gauge().value() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 1);
             stream.onNext(image);
             ClassifyResponse refused = answers.poll(20, TimeUnit.SECONDS);
             assertThat(refused.getError().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
@@ -217,13 +219,13 @@ class AdmissionApiTests {
 
             hangUp();
             senders.clear();
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("qf.admission.in.progress").gauge().value() == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 0);
             stream.onNext(image);
             assertThat(answers.poll(20, TimeUnit.SECONDS).getPredictionsCount()).as("the same stream, admitted again").isPositive();
             stream.onCompleted();
         } finally {
             channel.shutdownNow();
         }
-        assertThat(registry.get("qf.admission.in.progress").gauge().value()).isZero();
+        assertThat(registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value()).isZero();
     }
 }

@@ -15,6 +15,7 @@ import io.qfserving.service.QfServingApplication;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Origin;
 import io.qfserving.service.inference.Transport;
+import io.qfserving.service.metrics.MetricNames;
 import io.qfserving.service.repository.EngineProperties;
 import io.qfserving.service.repository.ModelRef;
 import java.net.URI;
@@ -107,7 +108,7 @@ public final class ServingBenchmark {
                 }
                 Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
                 // The server's own batch-size histogram, registered when the version warmed up.
-                DistributionSummary batchSizes = server.getBean(MeterRegistry.class).get("qf.batch.size").tag("model", model).summary();
+                DistributionSummary batchSizes = server.getBean(MeterRegistry.class).get(MetricNames.BATCH_SIZE).tag("model", model).summary();
                 for (int concurrency : concurrencies) {
                     Map<String, List<ClosedLoop.Result>> cell = new LinkedHashMap<>();
                     Map<String, Batches> batches = new LinkedHashMap<>();

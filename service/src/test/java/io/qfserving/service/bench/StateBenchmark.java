@@ -3,6 +3,7 @@ package io.qfserving.service.bench;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qfserving.service.QfServingApplication;
+import io.qfserving.service.metrics.MetricNames;
 import io.qfserving.service.testing.RedisServer;
 import java.net.URI;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class StateBenchmark {
                         a.percentileMillis(0.99), b.percentileMillis(0.99), a.throughput(), b.throughput());
             }
             System.out.println("Redis keys after the run: " + redis.command("DBSIZE") + "; state errors: "
-                    + shared.getBean(MeterRegistry.class).find("qf.state.errors").counters().stream()
+                    + shared.getBean(MeterRegistry.class).find(MetricNames.STATE_ERRORS).counters().stream()
                     .mapToDouble(Counter::count).sum());
         }
     }

@@ -19,6 +19,7 @@ import io.qfserving.service.experiment.PendingPrediction;
 import io.qfserving.service.experiment.Route;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;
+import io.qfserving.service.metrics.MetricNames;
 import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.repository.ServedModel;
 import java.time.Clock;
@@ -35,10 +36,16 @@ class ShadowMirrorTests {
     final InferenceService inference = mock(InferenceService.class);
     final MeterRegistry registry = new SimpleMeterRegistry();
     final ExperimentStore store = new InMemoryExperimentStore(100, Duration.ofHours(1), Clock.systemUTC());
-    final ShadowMirror mirror = new ShadowMirror(inference, store, registry, new ShadowProperties(1, 1, 2));
+    final ShadowMirror mirror = new ShadowMirror(inference, store, boundTo(registry), new ShadowProperties(1, 1, 2));
     /** Comparisons count under the variant with both versions: version 1 of the primary, version 1 of the shadow. */
     static final String PRIMARY_AND_SHADOW = "qf-float@1~1";
     final Route route = new Route("exp", 1, "qf-float", new ModelRef("primary", null), Route.Assignment.WEIGHTED, new ModelRef("shadow", null));
+
+    private static ShadowMetrics boundTo(MeterRegistry registry) {
+        ShadowMetrics metrics = new ShadowMetrics();
+        metrics.bindTo(registry);
+        return metrics;
+    }
 
     @AfterEach
     void close() throws InterruptedException {
@@ -63,11 +70,11 @@ class ShadowMirrorTests {
         }
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("mirroring never blocks the caller").isLessThan(1000);
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(registry.get("qf.shadow.dropped").tag("reason", "busy").counter().count()).as("one runs, one waits").isEqualTo(3);
+        assertThat(registry.get(MetricNames.SHADOW_DROPPED).tag("reason", "busy").counter().count()).as("one runs, one waits").isEqualTo(3);
 
         release.countDown();
         // The worker updates the experiment statistics, then the meter: wait for the later of the two.
-        await().untilAsserted(() -> assertThat(registry.find("qf.shadow.comparisons").tag("outcome", "agree")
+        await().untilAsserted(() -> assertThat(registry.find(MetricNames.SHADOW_COMPARISONS).tag("outcome", "agree")
                 .tag("shadow_model", "shadow").counters()).singleElement().extracting(Counter::count).isEqualTo(2.0));
         assertThat(store.counters("exp", 1).get(PRIMARY_AND_SHADOW).shadowAgreements()).isEqualTo(2);
     }
@@ -79,9 +86,9 @@ class ShadowMirrorTests {
                 .willThrow(new ServingException(ErrorKind.OVERLOADED, "full"))
                 .willReturn(inference("shadow", 2));
         mirror.mirror("request", route, List.of(new byte[1]), primary);
-        awaitCount("qf.shadow.dropped", "reason", "failed");
+        awaitCount(MetricNames.SHADOW_DROPPED, "reason", "failed");
         mirror.mirror("request", route, List.of(new byte[1]), primary);
-        awaitCount("qf.shadow.comparisons", "outcome", "disagree");
+        awaitCount(MetricNames.SHADOW_COMPARISONS, "outcome", "disagree");
         assertThat(store.counters("exp", 1).get(PRIMARY_AND_SHADOW).shadowComparisons()).isEqualTo(1);
     }
 
@@ -104,8 +111,8 @@ class ShadowMirrorTests {
     void aBusyServerDropsTheCopyInsteadOfRunningIt() throws Exception {
         given(inference.primaryInFlight()).willReturn(3);
         mirror.mirror("request", route, List.of(new byte[1]), inference("primary", 1));
-        awaitCount("qf.shadow.dropped", "reason", "busy");
-        assertThat(registry.get("qf.shadow.dropped").tag("reason", "busy").counter().count()).isEqualTo(1);
+        awaitCount(MetricNames.SHADOW_DROPPED, "reason", "busy");
+        assertThat(registry.get(MetricNames.SHADOW_DROPPED).tag("reason", "busy").counter().count()).isEqualTo(1);
         verify(inference, never()).classifyAgain(any(), any(), any(), any(), any());
     }
 

@@ -92,7 +92,7 @@ class StartupEvaluationTests {
     @Test
     void publishesTheTopOneAccuracyOfEachServedModelOnTheFolder() throws Exception {
         Gauge gauge = await().alias("the start-up evaluation published its result").atMost(Duration.ofSeconds(60))
-                .until(() -> registry.find("qf.model.startup.top1").tag("model", MODEL).gauge(), Objects::nonNull);
+                .until(() -> registry.find(MetricNames.MODEL_STARTUP_TOP1).tag("model", MODEL).gauge(), Objects::nonNull);
         assertThat(gauge.getId().getTag("dataset")).isEqualTo(FOLDER.getParent().getFileName() + "/val");
 
         int correct = 0;
@@ -111,6 +111,6 @@ class StartupEvaluationTests {
             }
         }
         assertThat(gauge.value()).isCloseTo((double) correct / total, within(1e-9));
-        assertThat(registry.find("qf.requests").tag("transport", "evaluation").counter().count()).isEqualTo(1);
+        assertThat(registry.find(MetricNames.REQUESTS).tag("transport", "evaluation").counter().count()).isEqualTo(1);
     }
 }

@@ -3,6 +3,7 @@ package io.qfserving.service.experiment.web;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.qfserving.service.experiment.CurrentVersions;
 import io.qfserving.service.experiment.ExperimentRegistry;
 import io.qfserving.service.experiment.ExperimentReport;
@@ -10,6 +11,7 @@ import io.qfserving.service.experiment.ExperimentReporter;
 import io.qfserving.service.experiment.ExperimentStore;
 import io.qfserving.service.experiment.StateUnavailableException;
 import io.qfserving.service.experiment.StoredExperiment;
+import io.qfserving.service.metrics.MetricNames;
 import io.qfserving.service.state.StateProperties;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,7 @@ import org.springframework.stereotype.Component;
  * the store cannot be read, the last values stay.
  */
 @Component
-class DecisionGauges extends PeriodicWork {
+class DecisionGauges extends PeriodicWork implements MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionGauges.class);
 
@@ -37,25 +39,30 @@ class DecisionGauges extends PeriodicWork {
     private final ExperimentStore store;
     private final ExperimentReporter reporter;
     private final CurrentVersions versions;
-    private final MultiGauge decision;
-    private final MultiGauge lower;
-    private final MultiGauge upper;
-    private final MultiGauge observations;
+    private MultiGauge decision;
+    private MultiGauge lower;
+    private MultiGauge upper;
+    private MultiGauge observations;
 
     DecisionGauges(ExperimentRegistry registry, ExperimentStore store, ExperimentReporter reporter, CurrentVersions versions,
-                   MeterRegistry meters, StateProperties state) {
+                   StateProperties state) {
         super("experiment-decisions", Duration.ZERO, state.resyncInterval());
         this.versions = versions;
         this.registry = registry;
         this.store = store;
         this.reporter = reporter;
-        this.decision = MultiGauge.builder("qf.experiment.decision")
+    }
+
+    /** Bound before the context starts, so before the first update. */
+    @Override
+    public void bindTo(MeterRegistry meters) {
+        decision = MultiGauge.builder(MetricNames.EXPERIMENT_DECISION)
                 .description("Replace decision of a candidate against its control: 1 replace, 0 continue, -1 keep").register(meters);
-        this.lower = MultiGauge.builder("qf.experiment.accuracy.difference.lower.bound")
+        lower = MultiGauge.builder(MetricNames.EXPERIMENT_DIFFERENCE_LOWER)
                 .description("Anytime-valid lower bound of accuracy(candidate) - accuracy(control), as a proportion").register(meters);
-        this.upper = MultiGauge.builder("qf.experiment.accuracy.difference.upper.bound")
+        upper = MultiGauge.builder(MetricNames.EXPERIMENT_DIFFERENCE_UPPER)
                 .description("Anytime-valid upper bound of accuracy(candidate) - accuracy(control), as a proportion").register(meters);
-        this.observations = MultiGauge.builder("qf.experiment.observations")
+        observations = MultiGauge.builder(MetricNames.EXPERIMENT_OBSERVATIONS)
                 .description("Observations the replace decision rests on").register(meters);
     }
 

@@ -20,8 +20,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 final class ChartLint {
 
-    private ChartLint() {
-    }
+    private ChartLint() {}
 
     static LintResult strict(Path workDir, Path... valuesFiles) throws IOException {
         Path chart = workDir.resolve(ProjectFiles.CHART.getFileName());
@@ -43,10 +42,9 @@ final class ChartLint {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overrides) {
         Map<String, Object> merged = new LinkedHashMap<>(base);
-        overrides.forEach((key, value) -> merged.merge(key, value, (left, right) ->
-                left instanceof Map && right instanceof Map
-                        ? merge((Map<String, Object>) left, (Map<String, Object>) right)
-                        : right));
+        overrides.forEach((key, value) -> merged.merge(key, value, (left, right) -> left instanceof Map && right instanceof Map
+                ? merge((Map<String, Object>) left, (Map<String, Object>) right)
+                : right));
         return merged;
     }
 

@@ -119,8 +119,8 @@ class ComposeStackTests {
         });
         List<JsonNode> targets = dashboard.path("panels").valueStream()
                 .flatMap(panel -> panel.path("targets").valueStream()).toList();
-        assertThat(targets).isNotEmpty().allSatisfy(target ->
-                assertThat(target.path("datasource").path("uid").asString()).isEqualTo("${datasource}"));
+        assertThat(targets).isNotEmpty()
+                .allSatisfy(target -> assertThat(target.path("datasource").path("uid").asString()).isEqualTo("${datasource}"));
         assertThat(targets).extracting(target -> target.path("expr").asString())
                 .anySatisfy(expr -> assertThat(expr).contains("qf_requests_total"))
                 .anySatisfy(expr -> assertThat(expr).contains("qf_request_duration_seconds_bucket"));

@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 /** A command-line tool the tests run when the machine has it, and skip (saying so) when not. */
 record ExternalTool(Path executable) {
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     /** The tool on the PATH; the calling test is skipped with {@code installHint} when absent. */
     static ExternalTool require(String name, String installHint) {

@@ -15,8 +15,7 @@ final class ProjectFiles {
     static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
     static final Path PROMETHEUS_CONFIG = ROOT.resolve("deploy/prometheus/prometheus.yml");
 
-    private ProjectFiles() {
-    }
+    private ProjectFiles() {}
 
     static String read(Path file) {
         try {

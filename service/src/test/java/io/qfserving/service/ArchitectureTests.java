@@ -24,7 +24,7 @@ class ArchitectureTests {
             .importPackages("io.qfserving.service");
 
     private static final String[] FRAMEWORKS = {"org.springframework..", "jakarta..", "io.micrometer..", "io.grpc..",
-        "io.lettuce..", "tools.jackson..", "com.fasterxml.jackson.."};
+            "io.lettuce..", "tools.jackson..", "com.fasterxml.jackson.."};
 
     @Test
     void theBatchingCoreUsesNoFramework() {

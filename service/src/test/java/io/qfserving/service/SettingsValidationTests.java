@@ -35,10 +35,10 @@ class SettingsValidationTests {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "qf.engine.batching.max-batch-size=128 | max-batch-size must not exceed queue-capacity",
-        "qf.inference.max-image-size=100MB | max-image-size must not exceed max-request-size",
-        "qf.admission.min-limit=32 | min-limit <= initial-limit <= max-limit",
-        "qf.admission.initial-limit=100 | min-limit <= initial-limit <= max-limit",
+            "qf.engine.batching.max-batch-size=128 | max-batch-size must not exceed queue-capacity",
+            "qf.inference.max-image-size=100MB | max-image-size must not exceed max-request-size",
+            "qf.admission.min-limit=32 | min-limit <= initial-limit <= max-limit",
+            "qf.admission.initial-limit=100 | min-limit <= initial-limit <= max-limit",
     })
     void aSettingThatContradictsAnotherStopsStartUp(String setting, String message) {
         runner.withPropertyValues(setting).run(context -> assertThat(context).getFailure().hasStackTraceContaining(message));
@@ -46,7 +46,8 @@ class SettingsValidationTests {
 
     /** Tomcat, multipart parsing and gRPC all take the request limit from the one inference setting. */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"spring.servlet.multipart.max-request-size", "spring.grpc.server.inbound.message.max-size", "server.tomcat.max-swallow-size"})
+    @CsvSource({"spring.servlet.multipart.max-request-size", "spring.grpc.server.inbound.message.max-size",
+            "server.tomcat.max-swallow-size"})
     void everyTransportTakesItsLimitFromTheInferenceSettings(String transportLimit) throws IOException {
         StandardEnvironment environment = new StandardEnvironment();
         new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))

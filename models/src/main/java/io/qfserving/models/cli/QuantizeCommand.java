@@ -25,13 +25,15 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--range", defaultValue = "GREEDY", description = "activation ranges: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    @Option(names = "--range", defaultValue = "GREEDY",
+            description = "activation ranges: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     RangeMethod rangeMethod;
 
     @Option(names = "--per-channel", description = "one weight scale per output channel (default: per tensor, as the papers)")
     boolean perChannel;
 
-    @Option(names = "--repository", defaultValue = "models/repository", description = "where <name>-int8/<version> goes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repository", defaultValue = "models/repository",
+            description = "where <name>-int8/<version> goes (default: ${DEFAULT-VALUE})")
     Path repository;
 
     @Option(names = "--version", defaultValue = "1")

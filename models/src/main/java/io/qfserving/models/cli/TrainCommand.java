@@ -58,7 +58,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", defaultValue = "0.1")
     double labelSmoothing;
 
-    @Option(names = "--min-crop-area", defaultValue = "0.35", description = "smallest random crop, as a fraction of the image area (default: ${DEFAULT-VALUE})")
+    @Option(names = "--min-crop-area", defaultValue = "0.35",
+            description = "smallest random crop, as a fraction of the image area (default: ${DEFAULT-VALUE})")
     double minCropArea;
 
     @Option(names = "--cache-size", defaultValue = "224", description = "decoded training image size (default: ${DEFAULT-VALUE})")

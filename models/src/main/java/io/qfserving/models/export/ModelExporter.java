@@ -63,7 +63,8 @@ public final class ModelExporter {
                         config.learningRate(), config.warmupEpochs(), config.weightDecay(), config.depthwiseL2(),
                         config.labelSmoothing(), config.seed(), state.bestEpoch(), round(state.trainSeconds()),
                         datasetName(config.trainDir()), train.samples().size(),
-                        "Adam, linear warm-up then cosine decay", String.format("random resized crop (area %.2f-1, aspect 3:4-4:3), horizontal flip", config.minCropArea())),
+                        "Adam, linear warm-up then cosine decay",
+                        String.format("random resized crop (area %.2f-1, aspect 3:4-4:3), horizontal flip", config.minCropArea())),
                 null, GitCommit.describe(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         manifest = manifest.withAccuracy(measure(versionDir, manifest, evalDir != null ? evalDir : config.valDir()));
         manifest.write(versionDir);

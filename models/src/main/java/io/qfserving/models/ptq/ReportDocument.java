@@ -17,7 +17,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /** A {@link ReproductionReport} written out: the markdown tables and the chart they link to. */
 record ReportDocument(String valDataset, int valImages, int calibrationPerClass, long firstSeed, int draws, int threads,
-                      List<Row> rows) {
+        List<Row> rows) {
 
     void write(Path markdown, String commandLine) throws IOException {
         Path chart = markdown.resolveSibling(markdown.getFileName().toString().replaceFirst("\\.md$", "") + ".png");
@@ -50,13 +50,15 @@ record ReportDocument(String valDataset, int valImages, int calibrationPerClass,
         md.append("\n## Size and latency\n\n");
         md.append("Median milliseconds per call on this machine (batch 1 / batch 8), preprocessing excluded; both engines run "
                 + "with " + threads + " intra-op thread(s). Sizes: SavedModel folder, float ONNX, int8 ONNX.\n\n");
-        md.append("| model | SavedModel | float ONNX | int8 ONNX | TF float b1 / b8 | ORT float b1 / b8 | ORT int8 b1 / b8 | int8 vs TF float b1 / b8 | int8 vs ORT float b1 / b8 |\n");
+        md.append(
+                "| model | SavedModel | float ONNX | int8 ONNX | TF float b1 / b8 | ORT float b1 / b8 | ORT int8 b1 / b8 | int8 vs TF float b1 / b8 | int8 vs ORT float b1 / b8 |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             double[] tf = r.latency().get("TensorFlow float");
             double[] ortFloat = r.latency().get("ONNX Runtime float");
             double[] int8 = r.latency().get("ONNX Runtime int8");
-            md.append(String.format("| %s | %.2f MB | %.2f MB | %.2f MB | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx / %.2fx | %.2fx / %.2fx |%n",
+            md.append(String.format(
+                    "| %s | %.2f MB | %.2f MB | %.2f MB | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2fx / %.2fx | %.2fx / %.2fx |%n",
                     r.model(), r.savedModelBytes() / 1e6, r.floatOnnxBytes() / 1e6, r.int8Bytes() / 1e6,
                     tf[0], tf[1], ortFloat[0], ortFloat[1], int8[0], int8[1], tf[0] / int8[0], tf[1] / int8[1],
                     ortFloat[0] / int8[0], ortFloat[1] / int8[1]));

@@ -48,8 +48,8 @@ public final class ReproductionReport {
      * latencies in milliseconds per batch.
      */
     record Row(String model, ModelManifest manifest, double tensorflowTop1, double onnxFloatTop1, double maxProbabilityGap,
-               Map<Scheme, double[]> int8Top1, Map<Scheme, double[]> agreement, long savedModelBytes, long floatOnnxBytes,
-               long int8Bytes, Map<String, double[]> latency, double depthwiseSpread) {
+            Map<Scheme, double[]> int8Top1, Map<Scheme, double[]> agreement, long savedModelBytes, long floatOnnxBytes,
+            long int8Bytes, Map<String, double[]> latency, double depthwiseSpread) {
 
         /** Mean int8 top-1 of a scheme over the calibration draws. */
         double int8(Scheme scheme) {
@@ -115,7 +115,7 @@ public final class ReproductionReport {
     }
 
     private Row measureModel(String model, Path floatDir, List<PostTrainingQuantization> calibrations, PreprocessedImages images,
-                             PrintStream log) {
+            PrintStream log) {
         PostTrainingQuantization ptq = calibrations.getFirst();
         ModelManifest manifest = ptq.manifest();
         int size = manifest.preprocessing().height();
@@ -197,7 +197,8 @@ public final class ReproductionReport {
     private static Path newestVersion(Path modelDir) throws IOException {
         try (var versions = Files.list(modelDir)) {
             return versions.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .max((a, b) -> Integer.compare(Integer.parseInt(a.getFileName().toString()), Integer.parseInt(b.getFileName().toString())))
+                    .max((a, b) -> Integer.compare(Integer.parseInt(a.getFileName().toString()),
+                            Integer.parseInt(b.getFileName().toString())))
                     .orElseThrow(() -> new IllegalArgumentException("no versions under " + modelDir));
         }
     }

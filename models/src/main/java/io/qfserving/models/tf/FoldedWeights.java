@@ -61,7 +61,7 @@ public final class FoldedWeights {
     public static Map<String, TensorValue> read(Path savedModelDir) {
         Map<String, TensorValue> weights = new LinkedHashMap<>();
         try (SavedModelBundle bundle = SavedModelBundle.load(savedModelDir.toString(), SavedModelBundle.DEFAULT_TAG)) {
-            for (Iterator<GraphOperation> it = bundle.graph().operations(); it.hasNext(); ) {
+            for (Iterator<GraphOperation> it = bundle.graph().operations(); it.hasNext();) {
                 GraphOperation op = it.next();
                 String name = op.name().replace('.', '/');
                 if (op.type().equals("Const") && (name.endsWith(WEIGHTS) || name.endsWith(BIAS))) {

@@ -15,7 +15,7 @@ public record GraphCost(long macsPerImage, long parameters) {
     public static GraphCost of(Graph graph) {
         long macs = 0;
         long params = 0;
-        for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+        for (Iterator<GraphOperation> it = graph.operations(); it.hasNext();) {
             GraphOperation op = it.next();
             switch (op.type()) {
                 case "Conv2D" -> {
@@ -34,7 +34,8 @@ public record GraphCost(long macsPerImage, long parameters) {
                     macs += weights.get(0) * weights.get(1);
                 }
                 case "VariableV2" -> params += op.output(0).shape().size();
-                default -> { }
+                default -> {
+                }
             }
         }
         return new GraphCost(macs, params);

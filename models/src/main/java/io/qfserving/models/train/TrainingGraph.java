@@ -1,11 +1,11 @@
 package io.qfserving.models.train;
 
-import io.qfserving.runtime.arch.ModelSpec;
-import io.qfserving.runtime.preprocess.Normalization;
 import io.qfserving.models.tf.ClassifierGraph;
 import io.qfserving.models.tf.ParameterStore;
 import io.qfserving.models.tf.ParameterStore.Parameter;
 import io.qfserving.models.tf.VariableLayers;
+import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.preprocess.Normalization;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;

@@ -8,5 +8,5 @@ public record TrainingState(
         List<EpochSummary> history) {
 
     public record EpochSummary(int epoch, double loss, double trainTop1, double valTop1, double valTop5,
-                               double imagesPerSecond, double seconds) {}
+            double imagesPerSecond, double seconds) {}
 }

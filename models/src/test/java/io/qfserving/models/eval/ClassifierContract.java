@@ -4,26 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.qfserving.models.tf.RandomModels;
+import io.qfserving.models.tf.TensorValue;
 import io.qfserving.runtime.arch.Architecture;
 import io.qfserving.runtime.arch.ModelSpec;
 import io.qfserving.runtime.arch.Variant;
-import io.qfserving.models.tf.RandomModels;
-import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.engine.Classifier;
+import io.qfserving.runtime.engine.Scores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.qfserving.runtime.engine.Classifier;
-import io.qfserving.runtime.engine.Scores;
 
 /**
  * What every engine must do, run by each engine's test class on the same small network: one row per

@@ -56,9 +56,9 @@ class HistogramTests {
     void meanFromBinsStaysWithinHalfABinOfTheTrueMeanAcrossGrowth() {
         Histogram histogram = new Histogram();
         float[][] batches = {
-            Samples.uniform(random, 300_000, 0, 1),
-            Samples.gaussian(random, 300_000, 5, 2),
-            Samples.gaussian(random, 300_000, -20, 1),
+                Samples.uniform(random, 300_000, 0, 1),
+                Samples.gaussian(random, 300_000, 5, 2),
+                Samples.gaussian(random, 300_000, -20, 1),
         };
         for (float[] batch : batches) {
             histogram.record(batch);

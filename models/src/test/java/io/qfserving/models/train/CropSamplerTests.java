@@ -32,6 +32,7 @@ class CropSamplerTests {
 
     @Test
     void sameSeedSameBoxes() {
-        assertThat(CropSampler.withMinArea(0.25).sample(new Random(3))).containsExactly(CropSampler.withMinArea(0.25).sample(new Random(3)));
+        assertThat(CropSampler.withMinArea(0.25).sample(new Random(3)))
+                .containsExactly(CropSampler.withMinArea(0.25).sample(new Random(3)));
     }
 }

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.qfserving.models.TestData;
+import io.qfserving.models.export.ModelExporter;
+import io.qfserving.models.ptq.PostTrainingQuantization;
+import io.qfserving.models.ptq.Scheme;
 import io.qfserving.runtime.arch.Architecture;
 import io.qfserving.runtime.arch.ModelSpec;
 import io.qfserving.runtime.arch.Variant;
-import io.qfserving.models.export.ModelExporter;
 import io.qfserving.runtime.engine.Classifier;
 import io.qfserving.runtime.engine.Engines;
 import io.qfserving.runtime.manifest.ModelManifest;
-import io.qfserving.models.ptq.PostTrainingQuantization;
-import io.qfserving.models.ptq.Scheme;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -9,8 +9,8 @@ final class MobileNetV1 {
 
     /** Pointwise filters and depthwise stride of the 13 separable blocks. */
     private static final int[][] BLOCKS = {
-        {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2},
-        {512, 1}, {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1},
+            {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2},
+            {512, 1}, {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1},
     };
 
     private MobileNetV1() {}

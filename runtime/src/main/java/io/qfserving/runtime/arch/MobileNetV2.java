@@ -10,7 +10,7 @@ final class MobileNetV2 {
 
     /** Expansion factor t, output channels c, repeats n, first stride s of each stage. */
     private static final int[][] STAGES = {
-        {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1},
+            {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1},
     };
 
     private MobileNetV2() {}

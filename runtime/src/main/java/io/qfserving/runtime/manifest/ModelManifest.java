@@ -1,13 +1,13 @@
 package io.qfserving.runtime.manifest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import io.qfserving.runtime.arch.Architecture;
 import io.qfserving.runtime.arch.ModelSpec;
 import io.qfserving.runtime.arch.Variant;
 import io.qfserving.runtime.preprocess.Normalization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,14 +57,14 @@ public record ModelManifest(
      * {@code runtimeOperators} counts the operators ONNX Runtime executes after fusing the QDQ graph.
      */
     public record Quantization(String source, String weights, String activations, String rangeMethod,
-                               String calibrationDataset, int calibrationImages, int imagesPerClass, long seed,
-                               Map<String, Integer> runtimeOperators) {}
+            String calibrationDataset, int calibrationImages, int imagesPerClass, long seed,
+            Map<String, Integer> runtimeOperators) {}
 
     public record Tensor(String name, String datatype, List<Long> shape) {}
 
     /** Decode to RGB, resize to height x width, then (x - mean) / std per channel, NHWC. */
     public record Preprocessing(String colorSpace, int height, int width, String resize, List<Float> mean,
-                                List<Float> std, String layout) {
+            List<Float> std, String layout) {
 
         public Normalization normalization() {
             return new Normalization(toArray(mean), toArray(std));
@@ -85,9 +85,9 @@ public record ModelManifest(
     public record Accuracy(String dataset, int images, double top1, double top5) {}
 
     public record Training(double width, int resolution, int epochs, int batchSize, double learningRate,
-                           double warmupEpochs, double weightDecay, double depthwiseL2, double labelSmoothing,
-                           long seed, int bestEpoch, double trainSeconds, String dataset, int trainImages,
-                           String optimizer, String augmentation) {}
+            double warmupEpochs, double weightDecay, double depthwiseL2, double labelSmoothing,
+            long seed, int bestEpoch, double trainSeconds, String dataset, int trainImages,
+            String optimizer, String augmentation) {}
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)

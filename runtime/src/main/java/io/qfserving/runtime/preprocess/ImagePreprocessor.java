@@ -6,10 +6,10 @@ import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.image.DecodeImage;
 import org.tensorflow.op.image.ResizeBilinear;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
@@ -49,14 +49,13 @@ public final class ImagePreprocessor implements AutoCloseable {
         session = new Session(graph, CALLER_THREAD);
     }
 
-
     /**
      * Encoded bytes to a float [1, height, width, 3] RGB image on the 0..255 scale. The training
      * cache decodes through this same graph, so training and serving see the same pixels.
      */
     public static Operand<TFloat32> decodeAndResize(Ops tf, Operand<TString> encoded, int height, int width) {
         Operand<TUint8> pixels = tf.image.decodeImage(encoded, new DecodeImage.Options[] {
-            DecodeImage.channels(3L), DecodeImage.expandAnimations(false)});
+                DecodeImage.channels(3L), DecodeImage.expandAnimations(false)});
         return tf.image.resizeBilinear(tf.expandDims(pixels, tf.constant(0)), tf.constant(new int[] {height, width}),
                 ResizeBilinear.halfPixelCenters(true));
     }

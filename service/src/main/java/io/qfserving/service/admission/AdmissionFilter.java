@@ -101,7 +101,8 @@ class AdmissionFilter extends OncePerRequestFilter {
 
     private static MediaType contentType(HttpServletRequest request) {
         try {
-            return request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(request.getContentType());
+            return request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM
+                    : MediaType.parseMediaType(request.getContentType());
         } catch (IllegalArgumentException malformed) {
             return MediaType.APPLICATION_OCTET_STREAM;
         }

@@ -215,7 +215,8 @@ final class ReceivedBodies {
     }
 
     private ServingException overBudget() {
-        return new ServingException(ErrorKind.OVERLOADED, "the server is receiving " + budget + " bytes of request bodies already; retry shortly");
+        return new ServingException(ErrorKind.OVERLOADED,
+                "the server is receiving " + budget + " bytes of request bodies already; retry shortly");
     }
 
     /**

@@ -35,7 +35,7 @@ public final class BatchingExecutor<I, O> implements AutoCloseable {
      * @param batchSizes told the size of every batch run (for metrics)
      */
     public BatchingExecutor(String name, BatchQueue.Settings settings, int workers, Clock clock,
-                            Function<List<I>, List<O>> handler, IntConsumer batchSizes) {
+            Function<List<I>, List<O>> handler, IntConsumer batchSizes) {
         if (workers < 1) {
             throw new IllegalArgumentException("need at least one worker, got " + workers);
         }
@@ -49,7 +49,7 @@ public final class BatchingExecutor<I, O> implements AutoCloseable {
     }
 
     public BatchingExecutor(String name, BatchQueue.Settings settings, Clock clock, Function<List<I>, List<O>> handler,
-                            IntConsumer batchSizes) {
+            IntConsumer batchSizes) {
         this(name, settings, 1, clock, handler, batchSizes);
     }
 

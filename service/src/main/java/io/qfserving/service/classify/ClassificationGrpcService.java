@@ -42,7 +42,7 @@ class ClassificationGrpcService extends ClassificationServiceGrpc.Classification
     private final ExecutorService streamWorkers = Executors.newVirtualThreadPerTaskExecutor();
 
     ClassificationGrpcService(ClassifyService classify, InferenceService inference, FeedbackService feedback,
-                              StreamAdmission streamAdmission) {
+            StreamAdmission streamAdmission) {
         this.classify = classify;
         this.inference = inference;
         this.feedback = feedback;

@@ -50,9 +50,10 @@ class ClassifyController {
             @PathVariable(required = false) String model,
             @PathVariable(required = false) String version,
             @Parameter(description = "predictions per image (default 5)") @RequestParam(name = "top_k", required = false) Integer topK,
-            @Parameter(description = "the client's deadline in milliseconds")
-            @RequestHeader(name = HttpRequests.TIMEOUT_HEADER, required = false) String timeout,
-            @Parameter(description = "sticky experiment assignment") @RequestHeader(name = CLIENT_ID_HEADER, required = false) String clientId,
+            @Parameter(description = "the client's deadline in milliseconds") @RequestHeader(name = HttpRequests.TIMEOUT_HEADER,
+                    required = false) String timeout,
+            @Parameter(description = "sticky experiment assignment") @RequestHeader(name = CLIENT_ID_HEADER,
+                    required = false) String clientId,
             @Parameter(description = "pin an experiment variant") @RequestHeader(name = VARIANT_HEADER, required = false) String variant,
             HttpServletRequest request) {
         byte[] image = HttpRequests.body(request, inference.properties().maxImageSize().toBytes());

@@ -42,6 +42,7 @@ record ClassifyResponse(
         return new ClassifyResponse(result.requestId(), model.name(), model.version(), model.manifest().variant(),
                 model.manifest().precision(), model.engine(), predictions, results,
                 TimingMillis.of(result.inference().timing()), route == null ? null
-                        : new Experiment(route.experiment(), route.variant(), route.assignment().name().toLowerCase(java.util.Locale.ROOT)));
+                        : new Experiment(route.experiment(), route.variant(),
+                                route.assignment().name().toLowerCase(java.util.Locale.ROOT)));
     }
 }

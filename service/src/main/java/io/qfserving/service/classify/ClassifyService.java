@@ -36,7 +36,7 @@ class ClassifyService {
      * @param pinnedVariant a variant the caller asks for by name, where the experiment allows it, or null
      */
     record Call(String model, String version, List<byte[]> images, Integer topK, Instant deadline, Transport transport,
-                String clientKey, String pinnedVariant) {}
+            String clientKey, String pinnedVariant) {}
 
     /** A classified call: its id, what ran it, each image's predictions in order, and its route (null when direct). */
     record Result(String requestId, Inference inference, List<List<Prediction>> predictions, Route route) {}
@@ -66,7 +66,8 @@ class ClassifyService {
                 .toList();
         String requestId = UUID.randomUUID().toString();
         store.served(requestId, new PendingPrediction(ModelTags.servedBy(result.model()), call.transport().label(),
-                route != null ? route.counters(result.model().version()) : null, result.top1().stream().mapToInt(Integer::intValue).toArray()),
+                route != null ? route.counters(result.model().version()) : null,
+                result.top1().stream().mapToInt(Integer::intValue).toArray()),
                 result.timing().total());
         if (route != null && route.mirrored()) {
             shadow.mirror(requestId, route, call.images(), result);

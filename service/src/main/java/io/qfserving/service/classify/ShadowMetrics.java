@@ -26,7 +26,7 @@ class ShadowMetrics implements MeterBinder {
     private record Dropped(String experiment, String shadowModel, Drop reason) {}
 
     private record Compared(String experiment, String primaryModel, String primaryVersion, String shadowModel, String shadowVersion,
-                            boolean agreed) {}
+            boolean agreed) {}
 
     private LabelledCounters<Dropped> dropped;
     private LabelledCounters<Compared> compared;
@@ -35,7 +35,8 @@ class ShadowMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         dropped = new LabelledCounters<>(registry, key -> Counter.builder(MetricNames.SHADOW_DROPPED)
                 .description("Shadow copies not run: queue full (busy) or failed")
-                .tags("experiment", key.experiment(), "shadow_model", key.shadowModel(), "reason", key.reason().name().toLowerCase(Locale.ROOT)));
+                .tags("experiment", key.experiment(), "shadow_model", key.shadowModel(), "reason",
+                        key.reason().name().toLowerCase(Locale.ROOT)));
         compared = new LabelledCounters<>(registry, key -> Counter.builder(MetricNames.SHADOW_COMPARISONS)
                 .description("Top-1 agreement of primary and shadow answers per image")
                 .tags("experiment", key.experiment(), "primary_model", key.primaryModel(), "primary_version", key.primaryVersion(),

@@ -33,7 +33,8 @@ class ErrorPage implements ErrorController {
             return ProblemDetailsAdvice.protocolError(status, HttpHeaders.EMPTY, detail);
         }
         ErrorKind kind = ErrorKind.ofHttp(status.value());
-        ProblemDetail problem = kind != null ? ProblemDetailsAdvice.problem(kind, detail) : ProblemDetail.forStatusAndDetail(status, detail);
+        ProblemDetail problem =
+                kind != null ? ProblemDetailsAdvice.problem(kind, detail) : ProblemDetail.forStatusAndDetail(status, detail);
         problem.setProperty("error", detail);
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }

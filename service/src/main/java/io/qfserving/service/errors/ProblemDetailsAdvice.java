@@ -69,7 +69,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     /** A multipart body that broke off or is not multipart: the client's doing, not ours. */
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> unreadableUpload(MultipartException e, WebRequest request) {
-        return serving(ServingException.badRequest("the multipart body could not be read: " + e.getMostSpecificCause().getMessage()), request);
+        return serving(ServingException.badRequest("the multipart body could not be read: " + e.getMostSpecificCause().getMessage()),
+                request);
     }
 
     @ExceptionHandler(Exception.class)

@@ -19,7 +19,7 @@ import java.util.Optional;
  *     control?); empty: every other arm against the control
  */
 public record Experiment(String name, List<Variant> variants, Shadow shadow, boolean allowOverride, String control,
-                         List<Pair> decide) {
+        List<Pair> decide) {
 
     /** A candidate arm and the control arm it may replace. */
     public record Pair(String candidate, String control) {}

@@ -17,7 +17,7 @@ import java.util.List;
  * @param verdict the outcome in plain words, one clause per decision
  */
 public record ExperimentReport(String experiment, long revision, String control, List<VariantSummary> variants,
-                               List<Decision> decisions, List<String> notes, String verdict) {
+        List<Decision> decisions, List<String> notes, String verdict) {
 
     public record Interval(double lower, double upper) {}
 
@@ -29,8 +29,8 @@ public record ExperimentReport(String experiment, long revision, String control,
      * @param paired feedback on images that this variant and the experiment's shadow both answered
      */
     public record VariantSummary(String variant, ModelRef model, String version, long requests, long feedback, Double accuracy,
-                                 Interval accuracyInterval, Double p50Millis, Double p95Millis,
-                                 Double shadowAgreement, long shadowComparisons, VariantCounters.PairedOutcomes paired) {}
+            Interval accuracyInterval, Double p50Millis, Double p95Millis,
+            Double shadowAgreement, long shadowComparisons, VariantCounters.PairedOutcomes paired) {}
 
     /**
      * May the candidate replace the control? Anytime-valid: the bounds hold at every look at once with
@@ -51,6 +51,6 @@ public record ExperimentReport(String experiment, long revision, String control,
      * @param p50Speedup the control's p50 latency over the candidate's (2.0 = twice as fast), or null
      */
     public record Decision(String candidate, String control, String state, String evidence, double differenceLower,
-                           double differenceUpper, long observations, double margin, double alpha, Long projectedObservations,
-                           Double p50Speedup) {}
+            double differenceUpper, long observations, double margin, double alpha, Long projectedObservations,
+            Double p50Speedup) {}
 }

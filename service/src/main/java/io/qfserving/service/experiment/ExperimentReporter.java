@@ -56,7 +56,7 @@ public final class ExperimentReporter {
 
     /** Each variant's counters under its model's current version, with its shadow evidence under the shadow's current version. */
     private static Map<String, VariantCounters> current(Experiment experiment, Map<String, VariantCounters> tallies,
-                                                        CurrentVersions versions) {
+            CurrentVersions versions) {
         Optional<String> shadowVersion = experiment.shadow() == null ? Optional.empty() : versions.of(experiment.shadowModel());
         Map<String, VariantCounters> counters = new HashMap<>();
         for (Variant variant : experiment.variants()) {
@@ -66,7 +66,8 @@ public final class ExperimentReporter {
                 VariantCounters shadowed = shadowVersion.map(shadow -> tallies.get(key.shadowedBy(shadow).tally()))
                         .orElse(VariantCounters.none());
                 counters.put(variant.name(), new VariantCounters(served.requests(), served.correct(), served.incorrect(),
-                        served.p50Millis(), served.p95Millis(), shadowed.shadowAgreements(), shadowed.shadowComparisons(), shadowed.paired()));
+                        served.p50Millis(), served.p95Millis(), shadowed.shadowAgreements(), shadowed.shadowComparisons(),
+                        shadowed.paired()));
             });
         }
         return counters;

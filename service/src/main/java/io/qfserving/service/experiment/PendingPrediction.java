@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param shadowTop1 the shadow's top-1 class of each image, or null when none has answered
  */
 public record PendingPrediction(ServedBy servedBy, String transport, CounterKey counters, int[] top1,
-                                String shadowVersion, int[] shadowTop1) {
+        String shadowVersion, int[] shadowTop1) {
 
     /**
      * The model version that answered, with the labels its metrics carry.

@@ -105,7 +105,8 @@ final class ReplaceDecider {
     /** The bounds of d and the state they decide, without the projection (what a simulation looks at). */
     record Bounds(String state, String evidence, double lower, double upper, long observations) {}
 
-    ExperimentReport.Decision decide(Experiment experiment, Experiment.Pair pair, Map<String, VariantCounters> counters, Double p50Speedup) {
+    ExperimentReport.Decision decide(Experiment experiment, Experiment.Pair pair, Map<String, VariantCounters> counters,
+            Double p50Speedup) {
         List<Evidence> evidence = evidence(experiment, pair, counters);
         Bounds bounds = bounds(evidence);
         Long projected = bounds.state().equals("continue") ? projected(evidence, alpha / 3) : null;

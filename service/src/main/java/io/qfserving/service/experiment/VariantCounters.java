@@ -13,7 +13,7 @@ package io.qfserving.service.experiment;
  * @param paired feedback on images that this variant and its shadow both answered
  */
 public record VariantCounters(long requests, long correct, long incorrect, Double p50Millis, Double p95Millis,
-                              long shadowAgreements, long shadowComparisons, PairedOutcomes paired) {
+        long shadowAgreements, long shadowComparisons, PairedOutcomes paired) {
 
     /**
      * Labelled images answered by both the variant (primary) and the shadow, by who was right: the

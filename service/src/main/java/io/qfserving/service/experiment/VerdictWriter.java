@@ -24,9 +24,9 @@ final class VerdictWriter {
                     + ", by " + points(-d.differenceUpper()) + " at least (" + basis + ")";
             default -> "not decided yet whether " + d.candidate() + " may replace " + d.control()
                     + (d.observations() == 0 ? ": no observations yet" : ": the difference is between "
-                    + signedPoints(d.differenceLower()) + " and " + signedPoints(d.differenceUpper()) + " (" + basis + ")")
+                            + signedPoints(d.differenceLower()) + " and " + signedPoints(d.differenceUpper()) + " (" + basis + ")")
                     + (d.projectedObservations() == null ? "" : "; about " + d.projectedObservations()
-                    + " more observations at the current rates");
+                            + " more observations at the current rates");
         };
         return d.p50Speedup() == null ? clause : clause + ", and " + d.candidate() + " is " + speed(d.p50Speedup());
     }

@@ -15,7 +15,7 @@ class FeedbackController {
     record FeedbackRequest(String requestId, String label, Integer image) {}
 
     record FeedbackResponse(String requestId, int image, boolean correct,
-                            ModelManifest.Label predicted, ModelManifest.Label actual) {}
+            ModelManifest.Label predicted, ModelManifest.Label actual) {}
 
     private final FeedbackService feedback;
 

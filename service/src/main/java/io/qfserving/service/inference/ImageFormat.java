@@ -1,13 +1,13 @@
 package io.qfserving.service.inference;
 
-import io.qfserving.service.errors.ErrorKind;
-import io.qfserving.service.errors.ServingException;
 import com.drew.imaging.jpeg.JpegMetadataReader;
 import com.drew.imaging.jpeg.JpegProcessingException;
 import com.drew.imaging.jpeg.JpegSegmentMetadataReader;
 import com.drew.metadata.MetadataException;
 import com.drew.metadata.jpeg.JpegDirectory;
 import com.drew.metadata.jpeg.JpegReader;
+import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.errors.ServingException;
 import java.awt.Dimension;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.qfserving.service.inference;
 
-import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.errors.ErrorKind;
+import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.repository.ServedModel;
 import java.time.Duration;
 

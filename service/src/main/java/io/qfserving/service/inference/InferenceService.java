@@ -1,11 +1,11 @@
 package io.qfserving.service.inference;
 
-import io.qfserving.service.repository.ModelRef;
 import io.qfserving.runtime.manifest.ModelManifest;
+import io.qfserving.service.batching.BatchingExecutor;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ServingException;
-import io.qfserving.service.batching.BatchingExecutor;
 import io.qfserving.service.repository.ModelLease;
+import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.repository.ModelRepository;
 import io.qfserving.service.repository.ServedModel;
 import java.time.Clock;
@@ -38,7 +38,7 @@ public class InferenceService {
     private final AtomicInteger primaryInFlight = new AtomicInteger();
 
     InferenceService(ModelRepository repository, Preprocessor preprocessor, InferenceProperties properties,
-                     InferenceObserver observer, Clock clock) {
+            InferenceObserver observer, Clock clock) {
         this.repository = repository;
         this.preprocessor = preprocessor;
         this.properties = properties;
@@ -87,7 +87,7 @@ public class InferenceService {
      * shape); {@code inputs} throws a ServingException for inputs that do not fit.
      */
     public Inference infer(ModelRef ref, int count, Instant deadline, Origin origin,
-                           Function<ServedModel, List<float[]>> inputs) {
+            Function<ServedModel, List<float[]>> inputs) {
         checkCount(count);
         return run(ref, deadline, origin, inputs);
     }

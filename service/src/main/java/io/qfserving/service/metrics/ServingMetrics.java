@@ -37,9 +37,9 @@ class ServingMetrics implements InferenceObserver, RepositoryListener {
 
     /** Buckets from half a millisecond (an int8 image) to ten seconds (a timed-out request). */
     private static final Duration[] LATENCY_BUCKETS = {
-        Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500),
-        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
     };
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64};
     /** The labels of a request that failed before any version took it (unknown model, none ready). */

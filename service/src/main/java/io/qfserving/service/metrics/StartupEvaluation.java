@@ -101,7 +101,8 @@ class StartupEvaluation implements MeterBinder {
 
     /** Adds the model's row to those {@code published} so far: rows left out of a registration would be removed. */
     private void publish(List<MultiGauge.Row<?>> published, ServedModel served, String dataset, double top1) {
-        log.info("start-up evaluation: {} v{} top-1 {} on {}", served.name(), served.version(), String.format("%.2f%%", 100 * top1), dataset);
+        log.info("start-up evaluation: {} v{} top-1 {} on {}", served.name(), served.version(), String.format("%.2f%%", 100 * top1),
+                dataset);
         published.add(MultiGauge.Row.of(ModelTags.of(served).and("dataset", dataset), top1));
         startupTop1.register(published);
     }

@@ -179,7 +179,8 @@ final class OipJsonRequests {
         for (int d = 0; d < shape.size(); d++) {
             JsonNode dimension = shape.get(d);
             if (!isDimension(dimension)) {
-                throw ServingException.badRequest("input '" + input + "' has shape " + shape + "; every dimension must be an integer of at least 1");
+                throw ServingException
+                        .badRequest("input '" + input + "' has shape " + shape + "; every dimension must be an integer of at least 1");
             }
             dimensions[d] = dimension.longValue();
         }

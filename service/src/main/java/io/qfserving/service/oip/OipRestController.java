@@ -38,7 +38,7 @@ class OipRestController {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record InferResponseJson(String modelName, String modelVersion,
-                             String id, List<OutputTensorJson> outputs) {}
+            String id, List<OutputTensorJson> outputs) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record OutputTensorJson(String name, String datatype, List<Long> shape, Map<String, Object> parameters, Object data) {}
@@ -92,9 +92,9 @@ class OipRestController {
     @Operation(summary = "Inference: JSON tensors, or a JSON header plus binary tensors (binary tensor data extension)")
     @PostMapping({"/v2/models/{model}/infer", "/v2/models/{model}/versions/{version}/infer"})
     ResponseEntity<byte[]> infer(@PathVariable String model, @PathVariable(required = false) String version,
-                                 @RequestHeader(name = HEADER_LENGTH, required = false) Long headerLength,
-                                 @RequestHeader(name = HttpRequests.TIMEOUT_HEADER, required = false) String timeout,
-                                 HttpServletRequest http) {
+            @RequestHeader(name = HEADER_LENGTH, required = false) Long headerLength,
+            @RequestHeader(name = HttpRequests.TIMEOUT_HEADER, required = false) String timeout,
+            HttpServletRequest http) {
         byte[] body = HttpRequests.body(http, inference.properties().maxRequestSize().toBytes());
         int jsonLength = headerLength == null ? body.length : (int) Math.min(headerLength, Integer.MAX_VALUE);
         if (jsonLength < 0 || jsonLength > body.length) {

@@ -5,9 +5,9 @@ import io.qfserving.service.errors.ServingException;
 import io.qfserving.service.inference.Inference;
 import io.qfserving.service.inference.InferenceService;
 import io.qfserving.service.inference.Origin;
-import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.inference.TopK;
 import io.qfserving.service.inference.Transport;
+import io.qfserving.service.repository.ModelRef;
 import io.qfserving.service.repository.ModelRepository;
 import io.qfserving.service.repository.ModelStatus;
 import io.qfserving.service.repository.ServedModel;
@@ -85,7 +85,7 @@ class OipService {
 
     /** The protocol's model metadata, for REST and gRPC alike. */
     record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
-                         List<TensorMetadata> outputs) {}
+            List<TensorMetadata> outputs) {}
 
     /** Metadata of the named version, or of the newest ready one (then listing every ready version). */
     ModelMetadata metadata(String model, String version) {

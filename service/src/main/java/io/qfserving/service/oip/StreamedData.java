@@ -99,7 +99,7 @@ final class StreamedData {
         if (flat ? arrayDepths != 0 : !nestedAsShaped(shape)) {
             throw flat ? ServingException.badRequest("input '" + input + "' holds an array where an FP32 number belongs")
                     : ServingException.badRequest("input '" + input + "' has nested data that does not follow its shape "
-                    + Arrays.toString(shape) + " (a ragged or mis-shaped array)");
+                            + Arrays.toString(shape) + " (a ragged or mis-shaped array)");
         }
         if (count != elements) {
             throw ServingException.badRequest("input '" + input + "' carries " + count + " values; its shape needs " + elements);

@@ -193,7 +193,8 @@ public class ModelRepository implements DisposableBean {
             return new VersionStatus(version, VersionStatus.State.FAILED, null, failure.reason());
         }
         if (files.lastModified() > clock.millis() - settleTime.toMillis()) {
-            return new VersionStatus(version, VersionStatus.State.PENDING, null, "files changed in the last " + settleTime.toMillis() + " ms");
+            return new VersionStatus(version, VersionStatus.State.PENDING, null,
+                    "files changed in the last " + settleTime.toMillis() + " ms");
         }
         try {
             ServedModel model = loader.load(name, version, versionDir);

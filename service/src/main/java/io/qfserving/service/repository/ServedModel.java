@@ -36,7 +36,7 @@ public final class ServedModel {
 
     /** Takes ownership of {@code classifier} and starts the version's {@code workers} batching workers. */
     ServedModel(String name, String version, Path directory, ModelManifest manifest, Classifier classifier,
-                BatchQueue.Settings batching, int workers, Clock clock, Duration warmup, RepositoryListener listener) {
+            BatchQueue.Settings batching, int workers, Clock clock, Duration warmup, RepositoryListener listener) {
         this.name = name;
         this.version = version;
         this.directory = directory;

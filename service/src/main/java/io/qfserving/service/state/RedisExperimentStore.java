@@ -78,7 +78,7 @@ final class RedisExperimentStore implements ExperimentStore {
      * @param address where the Redis is, for the health endpoint (no credentials)
      */
     RedisExperimentStore(ReactiveStringRedisTemplate redis, RedisMessageListenerContainer listeners, JsonMapper json,
-                         ErrorListener errors, StateProperties properties, Duration predictionTtl, String address) {
+            ErrorListener errors, StateProperties properties, Duration predictionTtl, String address) {
         this.redis = redis;
         this.listeners = listeners;
         this.json = json;
@@ -188,9 +188,11 @@ final class RedisExperimentStore implements ExperimentStore {
             return Optional.empty();
         }
         CounterKey counters = hash.containsKey("experiment")
-                ? new CounterKey(hash.get("experiment"), Long.parseLong(hash.get("revision")), hash.get("arm"), hash.get("versions")) : null;
+                ? new CounterKey(hash.get("experiment"), Long.parseLong(hash.get("revision")), hash.get("arm"), hash.get("versions"))
+                : null;
         return Optional.of(new PendingPrediction(
-                new PendingPrediction.ServedBy(hash.get("model"), hash.get("version"), hash.get("variant"), hash.get("precision"), hash.get("engine")),
+                new PendingPrediction.ServedBy(hash.get("model"), hash.get("version"), hash.get("variant"), hash.get("precision"),
+                        hash.get("engine")),
                 hash.get("transport"), counters, split(hash.get("top1")), hash.get("shadow_version"),
                 hash.containsKey("shadow") ? split(hash.get("shadow")) : null));
     }
@@ -294,7 +296,8 @@ final class RedisExperimentStore implements ExperimentStore {
      */
     private static RedisScript<Long> script(String name) {
         try {
-            return RedisScript.of(new ClassPathResource(name, RedisExperimentStore.class).getContentAsString(StandardCharsets.UTF_8), Long.class);
+            return RedisScript.of(new ClassPathResource(name, RedisExperimentStore.class).getContentAsString(StandardCharsets.UTF_8),
+                    Long.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the Redis script " + name, e);
         }

@@ -41,8 +41,8 @@ class StateConfiguration {
 
         @Bean(destroyMethod = "close")
         ExperimentStore redisExperimentStore(ReactiveStringRedisTemplate redis, RedisMessageListenerContainer experimentChanges,
-                                             JsonMapper json, StateErrorCounter errors, StateProperties properties,
-                                             FeedbackProperties feedback, @Value("${spring.data.redis.url}") String url) {
+                JsonMapper json, StateErrorCounter errors, StateProperties properties,
+                FeedbackProperties feedback, @Value("${spring.data.redis.url}") String url) {
             URI uri = URI.create(url.strip());
             return new RedisExperimentStore(redis, experimentChanges, json, errors, properties, feedback.ttl(),
                     uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()));

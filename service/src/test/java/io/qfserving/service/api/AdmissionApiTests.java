@@ -45,14 +45,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * which here, with a limit of one, shows what a refusal looks like on each API and transport.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "qf.repository.path=" + EmbeddedModelsTest.REPOSITORY,
-    "qf.repository.poll-interval=0s",
-    "server.tomcat.threads.max=4",
-    "qf.admission.body-timeout=3s",
-    "qf.admission.initial-limit=1",
-    "qf.admission.min-limit=1",
-    "qf.admission.max-limit=1",
-    "spring.grpc.server.inprocess.name=slow-senders",
+        "qf.repository.path=" + EmbeddedModelsTest.REPOSITORY,
+        "qf.repository.poll-interval=0s",
+        "server.tomcat.threads.max=4",
+        "qf.admission.body-timeout=3s",
+        "qf.admission.initial-limit=1",
+        "qf.admission.min-limit=1",
+        "qf.admission.max-limit=1",
+        "spring.grpc.server.inprocess.name=slow-senders",
 })
 class AdmissionApiTests {
 
@@ -114,7 +114,8 @@ class AdmissionApiTests {
         for (int i = 0; i < STALLED; i++) {
             String response = response(senders.get(i));
             assertThat(response).startsWith("HTTP/1.1 408 ").containsIgnoringCase("Connection: close")
-                    .contains(i % 2 == 0 ? "\"type\":\"urn:qf-serving:problem:body-timeout\"" : "{\"error\":\"the request body did not arrive");
+                    .contains(i % 2 == 0 ? "\"type\":\"urn:qf-serving:problem:body-timeout\""
+                            : "{\"error\":\"the request body did not arrive");
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 registry.get(MetricNames.ADMISSION_BODY_TIMEOUTS).functionCounter().count()).isEqualTo(STALLED));
@@ -137,7 +138,8 @@ class AdmissionApiTests {
                 assertThat(http.post("/v2/models/qf-mobilenet-v1/infer", "application/json", new byte[] {'['}).status()).isEqualTo(400);
                 assertThat(grpc.classify(ClassifyRequest.newBuilder().setImage(ByteString.copyFrom(jpeg)).build()).getPredictionsCount())
                         .isPositive();
-                for (ClassifyRequest bad : List.of(ClassifyRequest.newBuilder().setModel("no-such-model").setImage(ByteString.copyFrom(jpeg)).build(),
+                for (ClassifyRequest bad : List.of(
+                        ClassifyRequest.newBuilder().setModel("no-such-model").setImage(ByteString.copyFrom(jpeg)).build(),
                         ClassifyRequest.newBuilder().setImage(ByteString.copyFrom(new byte[] {1, 2, 3})).build())) {
                     assertThatThrownBy(() -> grpc.classify(bad)).isInstanceOf(StatusRuntimeException.class);
                 }

@@ -41,7 +41,8 @@ class DecisionReplayTests {
                     String synset = folder.getFileName().toString();
                     try (Stream<Path> images = Files.list(folder)) {
                         for (Path image : images.sorted().toList()) {
-                            Http.Response classified = http.post("/v1/models/mobilenet-v2-ab:classify", "image/jpeg", Files.readAllBytes(image));
+                            Http.Response classified =
+                                    http.post("/v1/models/mobilenet-v2-ab:classify", "image/jpeg", Files.readAllBytes(image));
                             assertThat(classified.status()).as(classified.text()).isEqualTo(200);
                             Http.Response feedback = http.post("/v1/feedback", "application/json", ("{\"request_id\":\""
                                     + classified.json().get("request_id").asString() + "\",\"label\":\"" + synset + "\"}")

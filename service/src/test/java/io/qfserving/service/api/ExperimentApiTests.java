@@ -128,7 +128,8 @@ class ExperimentApiTests {
             assertThat(feedback.getCorrect()).isTrue();
             assertThat(feedback.getActualSynset()).isEqualTo(first.getPredictions(0).getSynset());
             assertThatThrownBy(() -> stub.feedback(FeedbackRequest.newBuilder().setRequestId("never-served").setLabel("0").build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         } finally {
             channel.shutdownNow();
         }

@@ -79,7 +79,8 @@ class GrpcApiTests {
     @Test
     void classifyOverTheNetworkMatchesHttp() {
         ClassifyResponse grpc = ClassificationServiceGrpc.newBlockingStub(network).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .classify(ClassifyRequest.newBuilder().setModel("qf-mobilenet-v2-int8").setImage(ByteString.copyFrom(jpeg)).setTopK(3).build());
+                .classify(ClassifyRequest.newBuilder().setModel("qf-mobilenet-v2-int8").setImage(ByteString.copyFrom(jpeg)).setTopK(3)
+                        .build());
         JsonNode http = new Http(httpPort).post("/v1/models/qf-mobilenet-v2-int8:classify?top_k=3", "image/jpeg", jpeg).json();
         assertThat(grpc.getModel()).isEqualTo("qf-mobilenet-v2-int8");
         assertThat(grpc.getVariant()).isEqualTo("qf");
@@ -122,7 +123,8 @@ class GrpcApiTests {
                 assertThat(floats(response.getRawOutputContents(o))).as(name + ": gRPC and REST tensors are identical")
                         .containsExactly(HttpApiTests.floats(HttpApiTests.output(rest, name).get("data")));
             }
-            assertThat(response.getOutputsList()).extracting(ModelInferResponse.InferOutputTensor::getName).containsExactly("probs", "logits");
+            assertThat(response.getOutputsList()).extracting(ModelInferResponse.InferOutputTensor::getName).containsExactly("probs",
+                    "logits");
         }
 
         ModelInferResponse top2 = stub.modelInfer(ModelInferRequest.newBuilder().setModelName("qf-mobilenet-v1")
@@ -148,11 +150,14 @@ class GrpcApiTests {
         assertCode(Status.Code.INVALID_ARGUMENT, () -> classify.classify(request("", ByteString.copyFromUtf8("not an image"))));
         assertCode(Status.Code.INVALID_ARGUMENT, () -> classify.classify(request("",
                 ByteString.copyFrom(TestImages.truncated(TestImages.jpeg(TestImages.scene(640, 480, 5)), 0.5)))));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> classify.classify(request("", ByteString.copyFrom(TestImages.pngClaiming(50_000, 50_000)))));
+        assertCode(Status.Code.INVALID_ARGUMENT,
+                () -> classify.classify(request("", ByteString.copyFrom(TestImages.pngClaiming(50_000, 50_000)))));
         assertCode(Status.Code.INVALID_ARGUMENT, () -> classify.classify(request("", ByteString.copyFrom(large))));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> classify.classify(request("", ByteString.copyFrom(jpeg)).toBuilder().setTopK(-1).build()));
+        assertCode(Status.Code.INVALID_ARGUMENT,
+                () -> classify.classify(request("", ByteString.copyFrom(jpeg)).toBuilder().setTopK(-1).build()));
         assertCode(Status.Code.NOT_FOUND, () -> classify.classify(request("no-such-model", ByteString.copyFrom(jpeg))));
-        assertCode(Status.Code.NOT_FOUND, () -> classify.classify(request("qf-mobilenet-v2", ByteString.copyFrom(jpeg)).toBuilder().setVersion("42").build()));
+        assertCode(Status.Code.NOT_FOUND,
+                () -> classify.classify(request("qf-mobilenet-v2", ByteString.copyFrom(jpeg)).toBuilder().setVersion("42").build()));
 
         var oip = GRPCInferenceServiceGrpc.newBlockingStub(inProcess);
         ModelInferRequest.InferInputTensor wrongShape = ModelInferRequest.InferInputTensor.newBuilder()
@@ -205,7 +210,8 @@ class GrpcApiTests {
 
         List<ServerReflectionResponse> replies = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> ask = ServerReflectionGrpc.newStub(network).serverReflectionInfo(observer(replies::add, done));
+        StreamObserver<ServerReflectionRequest> ask =
+                ServerReflectionGrpc.newStub(network).serverReflectionInfo(observer(replies::add, done));
         ask.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         ask.onCompleted();
         done.get(10, TimeUnit.SECONDS);

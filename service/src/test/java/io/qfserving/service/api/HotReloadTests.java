@@ -31,8 +31,8 @@ import tools.jackson.databind.JsonNode;
  * request; a corrupt version 3 is refused and version 2 keeps serving.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "qf.repository.poll-interval=200ms",
-    "qf.repository.settle-time=300ms",
+        "qf.repository.poll-interval=200ms",
+        "qf.repository.settle-time=300ms",
 })
 class HotReloadTests {
 
@@ -87,8 +87,10 @@ class HotReloadTests {
         assertThat(failures).as("no request failed while versions changed").isEmpty();
         assertThat(servedBy).containsOnlyKeys("1", "2");
         Http management = new Http(managementPort);
-        assertThat(management.get("/actuator/health").json().get("components").get("models").get("details").get("failed").has(MODEL + "/3")).isTrue();
-        assertThat(management.get("/actuator/prometheus").text()).contains("qf_model_load_failures_total{model=\"" + MODEL + "\",version=\"3\"} 1.0");
+        assertThat(management.get("/actuator/health").json().get("components").get("models").get("details").get("failed").has(MODEL + "/3"))
+                .isTrue();
+        assertThat(management.get("/actuator/prometheus").text())
+                .contains("qf_model_load_failures_total{model=\"" + MODEL + "\",version=\"3\"} 1.0");
         assertThat(seriesOf(management, "1")).as("a retired version leaves no series behind").isEmpty();
         assertThat(seriesOf(management, "2")).as("the serving version's").isNotEmpty();
     }

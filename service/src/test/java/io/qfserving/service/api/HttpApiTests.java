@@ -101,7 +101,8 @@ class HttpApiTests {
         System.arraycopy(jpeg, 0, large, 0, jpeg.length);
         Map<String, Http.Response> bad = new LinkedHashMap<>();
         bad.put("empty body", http.post("/v1/classify", "image/jpeg", new byte[0]));
-        bad.put("truncated JPEG", http.post("/v1/classify", "image/jpeg", TestImages.truncated(TestImages.jpeg(TestImages.scene(640, 480, 3)), 0.5)));
+        bad.put("truncated JPEG",
+                http.post("/v1/classify", "image/jpeg", TestImages.truncated(TestImages.jpeg(TestImages.scene(640, 480, 3)), 0.5)));
         bad.put("text as an image", http.post("/v1/classify", "image/jpeg", "hello, I am not a picture".getBytes(StandardCharsets.UTF_8)));
         bad.put("text/plain body", http.post("/v1/classify", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)));
         bad.put("PNG claiming 50000x50000", http.post("/v1/classify", "image/png", TestImages.pngClaiming(50_000, 50_000)));
@@ -118,7 +119,8 @@ class HttpApiTests {
         bad.put("OIP unknown output", http.post("/v2/models/qf-mobilenet-v2/infer", "application/json",
                 ("{\"inputs\":[{\"name\":\"image\",\"shape\":[1,1,1,3],\"datatype\":\"FP32\",\"data\":[0,0,0]}],"
                         + "\"outputs\":[{\"name\":\"features\"}]}").getBytes(StandardCharsets.UTF_8)));
-        bad.put("OIP not JSON", http.post("/v2/models/qf-mobilenet-v2/infer", "application/json", "{inputs:".getBytes(StandardCharsets.UTF_8)));
+        bad.put("OIP not JSON",
+                http.post("/v2/models/qf-mobilenet-v2/infer", "application/json", "{inputs:".getBytes(StandardCharsets.UTF_8)));
         bad.put("OIP unknown model", http.post("/v2/models/no-such-model/infer", "application/json",
                 oipJson(new long[] {1, 128, 128, 3}, new float[128 * 128 * 3])));
 

@@ -77,7 +77,8 @@ class OipBadInputTests {
             }
         });
         assertThat(wrong).as("requests not refused with a 4xx").isEmpty();
-        assertThat(http.post(INFER, "application/json", HttpApiTests.oipJson(new long[] {1, 128, 128, 3}, new float[128 * 128 * 3])).status())
+        assertThat(
+                http.post(INFER, "application/json", HttpApiTests.oipJson(new long[] {1, 128, 128, 3}, new float[128 * 128 * 3])).status())
                 .as("the next good request").isEqualTo(200);
     }
 
@@ -122,7 +123,8 @@ class OipBadInputTests {
         bad.put("classification out of range", ModelInferRequest.newBuilder().setModelName("qf-mobilenet-v1").addInputs(image)
                 .addRawInputContents(ByteString.copyFrom(HttpApiTests.littleEndian(new float[128 * 128 * 3])))
                 .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("probs")
-                        .putParameters("classification", InferParameter.newBuilder().setInt64Param(10_000_000_000L).build())).build());
+                        .putParameters("classification", InferParameter.newBuilder().setInt64Param(10_000_000_000L).build()))
+                .build());
         bad.forEach((what, request) -> assertThatThrownBy(() -> stub.modelInfer(request)).as(what)
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT)));
@@ -158,7 +160,8 @@ class OipBadInputTests {
             for (String dimension : badDimensions) {
                 String[] shape = {"1", "1", "1", "3"};
                 shape[position] = dimension;
-                cases.put("shape[" + position + "] " + dimension, request(GOOD_INPUT.replace("[1,1,1,3]", "[" + String.join(",", shape) + "]")));
+                cases.put("shape[" + position + "] " + dimension,
+                        request(GOOD_INPUT.replace("[1,1,1,3]", "[" + String.join(",", shape) + "]")));
             }
         }
         for (String dimension : badDimensions) {
@@ -172,12 +175,13 @@ class OipBadInputTests {
             for (String value : badValues) {
                 String[] data = {"0.5", "0.25", "1"};
                 data[position] = value;
-                cases.put("data[" + position + "] " + value, request(GOOD_INPUT.replace("[0.5,0.25,1]", "[" + String.join(",", data) + "]")));
+                cases.put("data[" + position + "] " + value,
+                        request(GOOD_INPUT.replace("[0.5,0.25,1]", "[" + String.join(",", data) + "]")));
             }
         }
         for (String data : new String[] {"null", "1", "\"x\"", "{}", "[]", "[0.5,0.25]", "[0.5,0.25,1,0]", "[[0.5,0.25,1]]",
-            "[[[[0.5,0.25]]]]", "[[[[0.5,0.25,1,1]]]]", "[[[0.5,0.25,1]]]", "[[[[0.5],[0.25],[1]]]]", "[[[[0.5,0.25,1]],[[1,1,1]]]]",
-            "[0.5,[0.25],1]", "[[0.5,0.25,1],0.5]", "NaN", "[NaN,0,0]", "[Infinity,0,0]", "[0x10,0,0]", "[.5,0,0]"}) {
+                "[[[[0.5,0.25]]]]", "[[[[0.5,0.25,1,1]]]]", "[[[0.5,0.25,1]]]", "[[[[0.5],[0.25],[1]]]]", "[[[[0.5,0.25,1]],[[1,1,1]]]]",
+                "[0.5,[0.25],1]", "[[0.5,0.25,1],0.5]", "NaN", "[NaN,0,0]", "[Infinity,0,0]", "[0x10,0,0]", "[.5,0,0]"}) {
             cases.put("data " + data, request(GOOD_INPUT.replace("[0.5,0.25,1]", data)));
         }
         for (String name : new String[] {"null", "1", "\"\"", "\"  \"", "[]", "{}"}) {
@@ -194,8 +198,8 @@ class OipBadInputTests {
             cases.put("binary_data_size " + size, request(GOOD_INPUT.replace("}", ",\"parameters\":{\"binary_data_size\":" + size + "}}")));
         }
         for (String outputs : new String[] {"1", "\"probs\"", "{}", "[null]", "[1]", "[\"probs\"]", "[{}]", "[{\"name\":null}]",
-            "[{\"name\":1}]", "[{\"name\":\"\"}]", "[{\"name\":\"features\"}]", "[{\"name\":\"probs\",\"parameters\":1}]",
-            "[{\"name\":\"probs\",\"parameters\":[]}]", "[{\"name\":\"probs\"},null]"}) {
+                "[{\"name\":1}]", "[{\"name\":\"\"}]", "[{\"name\":\"features\"}]", "[{\"name\":\"probs\",\"parameters\":1}]",
+                "[{\"name\":\"probs\",\"parameters\":[]}]", "[{\"name\":\"probs\"},null]"}) {
             cases.put("outputs " + outputs, withOutputs(outputs));
         }
         for (String k : new String[] {"1e10", "-1", "1.5", "\"3\"", "true", "2147483648", "{}", "[]"}) {
@@ -205,7 +209,8 @@ class OipBadInputTests {
             }
         }
         for (String binary : new String[] {"1", "\"yes\"", "{}"}) {
-            cases.put("output binary_data " + binary, withOutputs("[{\"name\":\"probs\",\"parameters\":{\"binary_data\":" + binary + "}}]"));
+            cases.put("output binary_data " + binary,
+                    withOutputs("[{\"name\":\"probs\",\"parameters\":{\"binary_data\":" + binary + "}}]"));
         }
         cases.put("two inputs", "{\"inputs\":[" + GOOD_INPUT + "," + GOOD_INPUT + "]}");
         cases.put("unknown input", request(GOOD_INPUT.replace("\"image\"", "\"pixels\"")));

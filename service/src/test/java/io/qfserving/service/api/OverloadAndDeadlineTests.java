@@ -42,13 +42,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@link Gate} that blocks the batching thread after a batch has run, before its results go out.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "qf.repository.poll-interval=0s",
-    "qf.engine.batching.max-batch-size=1",
-    "qf.engine.batching.queue-capacity=4",
-    // One worker, so one batch held at the gate holds the whole engine.
-    "qf.engine.batching.workers=1",
-    "qf.inference.default-model=" + OverloadAndDeadlineTests.MODEL,
-    "spring.grpc.server.inprocess.name=overload",
+        "qf.repository.poll-interval=0s",
+        "qf.engine.batching.max-batch-size=1",
+        "qf.engine.batching.queue-capacity=4",
+        // One worker, so one batch held at the gate holds the whole engine.
+        "qf.engine.batching.workers=1",
+        "qf.inference.default-model=" + OverloadAndDeadlineTests.MODEL,
+        "spring.grpc.server.inprocess.name=overload",
 })
 class OverloadAndDeadlineTests {
 

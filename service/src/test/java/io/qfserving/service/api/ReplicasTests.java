@@ -92,9 +92,11 @@ class ReplicasTests {
         assertThat(put.status()).as(put.text()).isEqualTo(200);
         for (Http replica : replicas) {
             await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> "qf-int8".equals(replica.post(EXPERIMENT, "image/jpeg", IMAGE).json().path("experiment").path("variant").asString()));
+                    .until(() -> "qf-int8"
+                            .equals(replica.post(EXPERIMENT, "image/jpeg", IMAGE).json().path("experiment").path("variant").asString()));
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - changed)).as("the change routes on every replica").isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - changed)).as("the change routes on every replica")
+                .isLessThan(Duration.ofSeconds(1));
         await().untilAsserted(() -> assertThat(sum(report(replicas.getFirst()), "requests")).isEqualTo(3));
         JsonNode afterChange = report(replicas.get(2));
         assertThat(afterChange.get("revision").asLong()).isEqualTo(report.get("revision").asLong() + 1);
@@ -138,12 +140,14 @@ class ReplicasTests {
             assertThat(firstManagement().get("/actuator/health/readiness").status()).as("readiness stays UP").isEqualTo(200);
 
             redis.restart();
-            await().atMost(Duration.ofSeconds(30)).until(() -> feedback(server, server.post(EXPERIMENT, "image/jpeg", IMAGE)).status() == 200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> feedback(server, server.post(EXPERIMENT, "image/jpeg", IMAGE)).status() == 200);
             loading.set(false);
             load.get();
         }
         assertThat(failures).as("classify calls that failed").isEmpty();
-        assertThat(firstManagement().get("/actuator/prometheus").text()).containsPattern("qf_state_errors_total\\{[^}]*operation=\"served\"[^}]*} [1-9]");
+        assertThat(firstManagement().get("/actuator/prometheus").text())
+                .containsPattern("qf_state_errors_total\\{[^}]*operation=\"served\"[^}]*} [1-9]");
     }
 
     private static Http.Response feedback(Http server, Http.Response classified) {

@@ -82,7 +82,8 @@ class BatchingExecutorTests {
             release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS).output()).isZero();
             assertThatThrownBy(() -> mates.get(1).get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalArgumentException.class);
-            assertThat(List.of(mates.get(0), mates.get(2), mates.get(3))).allSatisfy(f -> assertThat(f.get(5, TimeUnit.SECONDS)).isNotNull());
+            assertThat(List.of(mates.get(0), mates.get(2), mates.get(3)))
+                    .allSatisfy(f -> assertThat(f.get(5, TimeUnit.SECONDS)).isNotNull());
             assertThat(batchSizes).as("the batch of four failed, then ran one by one").containsExactly(1, 1, 1, 1);
         }
     }
@@ -162,7 +163,8 @@ class BatchingExecutorTests {
 
     @Test
     void needsAtLeastOneWorker() {
-        assertThatThrownBy(() -> new BatchingExecutor<Integer, Integer>("none", SETTINGS, 0, Clock.systemUTC(), inputs -> inputs, size -> {}))
+        assertThatThrownBy(
+                () -> new BatchingExecutor<Integer, Integer>("none", SETTINGS, 0, Clock.systemUTC(), inputs -> inputs, size -> {}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

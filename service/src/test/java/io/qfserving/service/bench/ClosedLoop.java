@@ -1,15 +1,7 @@
 package io.qfserving.service.bench;
 
-import io.qfserving.service.testing.TestImages;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.SocketConfig;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import com.sun.management.OperatingSystemMXBean;
+import io.qfserving.service.testing.TestImages;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -28,6 +20,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
  * Closed-loop load: {@code concurrency} clients, each sending its next request as soon as the last
@@ -42,7 +42,7 @@ final class ClosedLoop implements AutoCloseable {
      * run elsewhere; for the raw and in-process pipelines it is the pipeline's own work.
      */
     record Result(String mode, int concurrency, int requests, double seconds, long[] nanos, double cpuSeconds,
-                  double callerCpuSeconds) {
+            double callerCpuSeconds) {
 
         double throughput() {
             return requests / seconds;

@@ -78,7 +78,8 @@ public final class OperatorScenarios {
         this.http = HttpClients.custom().disableAutomaticRetries()
                 // A fixed set of keep-alive connections, as clients behind a balancer have: requests
                 // beyond it wait in the client (timed all the same), not in the server's accept queue.
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(CONNECTIONS).setMaxConnPerRoute(CONNECTIONS)
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(CONNECTIONS)
+                        .setMaxConnPerRoute(CONNECTIONS)
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setSocketTimeout(Timeout.ofSeconds(30)).build()).build())
                 .build();
     }
@@ -138,7 +139,8 @@ public final class OperatorScenarios {
         System.out.println(overload.sample.cpu("during overload"));
         System.out.println("during the overload: " + limit);
         System.out.printf(Locale.ROOT, "offered %.0f req/s = %.2fx capacity (%.0f req/s)%n", offered, offered / capacityRate, capacityRate);
-        System.out.printf(Locale.ROOT, "accepted throughput %.1f req/s = %.1f%% of capacity (bar >= 90%%)%n", accepted, 100 * accepted / capacityRate);
+        System.out.printf(Locale.ROOT, "accepted throughput %.1f req/s = %.1f%% of capacity (bar >= 90%%)%n", accepted,
+                100 * accepted / capacityRate);
         double p99 = overload.sample.percentile(200, 99);
         System.out.printf(Locale.ROOT, "accepted p99 %.1f ms = %.2fx the p99 at capacity, %.2fx a single client's (bar <= 3x)%n",
                 p99, p99 / capacity.sample.percentile(200, 99), p99 / single.percentile(200, 99));
@@ -177,7 +179,8 @@ public final class OperatorScenarios {
         System.out.printf(Locale.ROOT, "slow senders: %d connections opened, %d bytes trickled, %d cut off by the server%n",
                 trickle.connections.get(), trickle.bytes.get(), trickle.cutOff.get());
         System.out.printf(Locale.ROOT, "classify p99 %.1f ms under attack = %.2fx quiet (bar <= 2x); errors %d%n",
-                attacked.percentile(200, 99), attacked.percentile(200, 99) / quiet.percentile(200, 99), attacked.count(300, 999) + attacked.failures());
+                attacked.percentile(200, 99), attacked.percentile(200, 99) / quiet.percentile(200, 99),
+                attacked.count(300, 999) + attacked.failures());
         System.out.println("probes quiet:  " + quietProbes);
         System.out.println("probes attack: " + probes + " (bar: every answer within 1 s)");
     }
@@ -220,10 +223,11 @@ public final class OperatorScenarios {
             double stopSeconds = (System.nanoTime() - signalled.get()) / 1e9;
             Thread.sleep(1_000);
             running.set(false);
-            System.out.printf(Locale.ROOT, "SIGTERM under 32 clients: process exited %d after %.1f s%n", server.process.exitValue(), stopSeconds);
+            System.out.printf(Locale.ROOT, "SIGTERM under 32 clients: process exited %d after %.1f s%n", server.process.exitValue(),
+                    stopSeconds);
         }
         System.out.printf(Locale.ROOT, "answered: 200 %d, 429 %d, 503 %d, other %d; sent without an answer %d %s (bar 0); "
-                        + "connections refused (nothing sent) %d%n", outcomes.count(200, 200), outcomes.count(429, 429), outcomes.count(503, 503),
+                + "connections refused (nothing sent) %d%n", outcomes.count(200, 200), outcomes.count(429, 429), outcomes.count(503, 503),
                 outcomes.count(0, 999) - outcomes.count(200, 200) - outcomes.count(429, 429) - outcomes.count(503, 503), unanswered.get(),
                 failures, refusedConnections.get());
         System.out.println("seconds after the signal at which requests went unanswered: " + failedAt.stream().sorted()
@@ -292,7 +296,8 @@ public final class OperatorScenarios {
     /** CPU seconds used so far by the server process and by this one. */
     private double[] cpuSeconds() {
         double serverCpu = server.process.info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
-        double generatorCpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        double generatorCpu =
+                ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
         return new double[] {serverCpu, generatorCpu};
     }
 
@@ -340,7 +345,8 @@ public final class OperatorScenarios {
         }
 
         int count(int from, int to) {
-            return nanosByStatus.entrySet().stream().filter(e -> e.getKey() >= from && e.getKey() <= to).mapToInt(e -> e.getValue().size()).sum();
+            return nanosByStatus.entrySet().stream().filter(e -> e.getKey() >= from && e.getKey() <= to).mapToInt(e -> e.getValue().size())
+                    .sum();
         }
 
         int failures() {
@@ -366,11 +372,13 @@ public final class OperatorScenarios {
         }
 
         String cpu(String phase) {
-            return String.format(Locale.ROOT, "%s: the server used %.2f cores, this JVM %.2f", phase, serverCpu / seconds, generatorCpu / seconds);
+            return String.format(Locale.ROOT, "%s: the server used %.2f cores, this JVM %.2f", phase, serverCpu / seconds,
+                    generatorCpu / seconds);
         }
 
         String row(String load) {
-            return String.format(Locale.ROOT, "%-34s %8.1f %8.1f %8d %8d %9.1f %9.1f %9.1f %9.1f", load, accepted(), count(429, 429) / seconds,
+            return String.format(Locale.ROOT, "%-34s %8.1f %8.1f %8d %8d %9.1f %9.1f %9.1f %9.1f", load, accepted(),
+                    count(429, 429) / seconds,
                     count(0, 999) - count(200, 299) - count(429, 429), failed.get(), percentile(200, 50), percentile(200, 99),
                     percentile(429, 50), percentile(429, 99));
         }
@@ -475,7 +483,8 @@ public final class OperatorScenarios {
             probes.keySet().forEach(name -> {
                 long[] sorted = nanos.getOrDefault(name, List.of()).stream().mapToLong(Long::longValue).sorted().toArray();
                 text.append(String.format(Locale.ROOT, "%s %d polls, max %.1f ms, failed %d; ", name, sorted.length,
-                        sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, failures.getOrDefault(name, new AtomicInteger()).get()));
+                        sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6,
+                        failures.getOrDefault(name, new AtomicInteger()).get()));
             });
             return text.toString();
         }
@@ -609,7 +618,8 @@ public final class OperatorScenarios {
             List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(), "--server.port=" + http,
                     "--management.server.port=" + management, "--spring.grpc.server.port=" + grpc, "--qf.repository.path=" + REPOSITORY));
             // Settings to try against the defaults, e.g. -Dbench.server-args=--qf.admission.max-limit=32
-            command.addAll(Arrays.asList(System.getProperty("bench.server-args", "").split(" ")).stream().filter(a -> !a.isBlank()).toList());
+            command.addAll(
+                    Arrays.asList(System.getProperty("bench.server-args", "").split(" ")).stream().filter(a -> !a.isBlank()).toList());
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Server server = new Server(process, http, management);
             while (!server.ready()) {
@@ -650,7 +660,8 @@ public final class OperatorScenarios {
         }
 
         String exposition() throws IOException, InterruptedException {
-            return client.send(HttpRequest.newBuilder(managementUri("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return client.send(HttpRequest.newBuilder(managementUri("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
 
         private static int freePort() throws IOException {

@@ -56,7 +56,8 @@ public final class ServingBenchmark {
     public static void main(String[] args) throws Exception {
         List<String> models = List.of(System.getProperty("bench.model", "qf-mobilenet-v1-int8").split(","));
         String repository = System.getProperty("bench.repository", "models/repository");
-        int[] concurrencies = Arrays.stream(System.getProperty("bench.concurrency", "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] concurrencies =
+                Arrays.stream(System.getProperty("bench.concurrency", "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
         List<String> modes = List.of(System.getProperty("bench.modes", "raw,in-process,http,grpc").split(","));
 
@@ -67,7 +68,8 @@ public final class ServingBenchmark {
             serverArgs.addAll(Arrays.asList(extra.trim().split("\\s+")));
         }
         try (ClosedLoop load = new ClosedLoop();
-                ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, serverArgs.toArray(String[]::new))) {
+                ConfigurableApplicationContext server =
+                        SpringApplication.run(QfServingApplication.class, serverArgs.toArray(String[]::new))) {
             EngineProperties engine = server.getBean(EngineProperties.class);
             System.out.printf("%s; %d rounds per cell, modes taking turns; server: %d engine thread(s), %d batch worker(s), "
                     + "batches up to %d, queue delay %s%n", load.describe(), rounds, engine.threads(), engine.batching().workers(),
@@ -79,7 +81,7 @@ public final class ServingBenchmark {
     }
 
     private static void measure(ConfigurableApplicationContext server, Path version, String model, ClosedLoop load,
-                                int[] concurrencies, int rounds, List<String> modes) throws Exception {
+            int[] concurrencies, int rounds, List<String> modes) throws Exception {
         ModelManifest manifest = ModelManifest.read(version);
         ModelManifest.Preprocessing p = manifest.preprocessing();
         System.out.printf("%nmodel %s (%s, %s)%n", model, manifest.precision(), manifest.primaryArtifact().format());
@@ -89,8 +91,9 @@ public final class ServingBenchmark {
                 ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization())) {
             Environment env = server.getEnvironment();
             URI uri = URI.create("http://localhost:" + env.getProperty("local.server.port") + "/v1/models/" + model + ":classify");
-            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", Integer.parseInt(env.getProperty("local.grpc.server.port")))
-                    .usePlaintext().directExecutor().build();
+            ManagedChannel channel =
+                    NettyChannelBuilder.forAddress("localhost", Integer.parseInt(env.getProperty("local.grpc.server.port")))
+                            .usePlaintext().directExecutor().build();
             var stub = ClassificationServiceGrpc.newBlockingStub(channel);
             Map<String, ClosedLoop.Call> calls = new LinkedHashMap<>();
             calls.put("raw", image -> classifier.scores(List.of(preprocessor.apply(image))));
@@ -98,7 +101,8 @@ public final class ServingBenchmark {
             calls.put("in-process", image -> pipeline.classify(ModelRef.newest(model), List.of(image), pipeline.deadline(null),
                     Origin.direct(Transport.EVALUATION)));
             calls.put("http", image -> load.post(uri, image, Map.of()));
-            calls.put("grpc", image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));
+            calls.put("grpc",
+                    image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));
             calls.keySet().retainAll(modes);
             try {
                 int busiest = Arrays.stream(concurrencies).max().orElseThrow();
@@ -108,14 +112,16 @@ public final class ServingBenchmark {
                 }
                 Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
                 // The server's own batch-size histogram, registered when the version warmed up.
-                DistributionSummary batchSizes = server.getBean(MeterRegistry.class).get(MetricNames.BATCH_SIZE).tag("model", model).summary();
+                DistributionSummary batchSizes =
+                        server.getBean(MeterRegistry.class).get(MetricNames.BATCH_SIZE).tag("model", model).summary();
                 for (int concurrency : concurrencies) {
                     Map<String, List<ClosedLoop.Result>> cell = new LinkedHashMap<>();
                     Map<String, Batches> batches = new LinkedHashMap<>();
                     for (int round = 0; round < rounds; round++) {
                         for (var call : calls.entrySet()) {
                             Batches before = Batches.of(batchSizes);
-                            cell.computeIfAbsent(call.getKey(), k -> new ArrayList<>()).add(load.measure(call.getKey(), concurrency, call.getValue()));
+                            cell.computeIfAbsent(call.getKey(), k -> new ArrayList<>())
+                                    .add(load.measure(call.getKey(), concurrency, call.getValue()));
                             batches.merge(call.getKey(), Batches.of(batchSizes).since(before), Batches::plus);
                         }
                     }
@@ -171,7 +177,8 @@ public final class ServingBenchmark {
             StringBuilder row = new StringBuilder("| " + concurrencies[i] + " |");
             for (String mode : modes) {
                 ClosedLoop.Result r = results.get(mode).get(i);
-                row.append(String.format(Locale.ROOT, " %.1f | %.2f / %.2f |", r.throughput(), r.percentileMillis(0.5), r.percentileMillis(0.99)));
+                row.append(String.format(Locale.ROOT, " %.1f | %.2f / %.2f |", r.throughput(), r.percentileMillis(0.5),
+                        r.percentileMillis(0.99)));
                 if (!mode.equals("raw")) {
                     row.append(String.format(Locale.ROOT, " %.2f |", r.throughput() / raw.throughput()));
                 }

@@ -30,25 +30,29 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class ShadowBenchmark {
 
     private static final String TOKEN = "shadow-benchmark";
-    private static final Pattern COUNTER = Pattern.compile("^qf_shadow_(comparisons|dropped)_total\\{[^}]*} ([0-9.E]+)$", Pattern.MULTILINE);
+    private static final Pattern COUNTER =
+            Pattern.compile("^qf_shadow_(comparisons|dropped)_total\\{[^}]*} ([0-9.E]+)$", Pattern.MULTILINE);
 
     private ShadowBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String repository = System.getProperty("bench.repository", "models/repository");
-        int[] concurrencies = Arrays.stream(System.getProperty("bench.concurrency", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] concurrencies =
+                Arrays.stream(System.getProperty("bench.concurrency", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
         try (ClosedLoop load = new ClosedLoop();
                 ConfigurableApplicationContext server = SpringApplication.run(QfServingApplication.class, "--server.port=0",
-                "--spring.grpc.server.port=0", "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0",
-                "--qf.admin.token=" + TOKEN, "--logging.level.root=WARN")) {
-            System.out.printf("experiment mobilenet-v2-ab pinned to qf-float (qf-mobilenet-v2), shadow qf-int8; %s; %d rounds per setting%n",
+                        "--spring.grpc.server.port=0", "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0",
+                        "--qf.admin.token=" + TOKEN, "--logging.level.root=WARN")) {
+            System.out.printf(
+                    "experiment mobilenet-v2-ab pinned to qf-float (qf-mobilenet-v2), shadow qf-int8; %s; %d rounds per setting%n",
                     load.describe(), rounds);
             String base = "http://localhost:" + server.getEnvironment().getProperty("local.server.port");
             String management = "http://localhost:" + server.getEnvironment().getProperty("local.management.port");
             URI classify = URI.create(base + "/v1/models/mobilenet-v2-ab:classify");
             HttpClient admin = HttpClient.newHttpClient();
-            System.out.println("| concurrency | p50 ms, shadow 0% | p50 ms, shadow 100% | p50 ratio | req/s 0% | req/s 100% | shadow compared | shadow dropped |");
+            System.out.println(
+                    "| concurrency | p50 ms, shadow 0% | p50 ms, shadow 100% | p50 ratio | req/s 0% | req/s 100% | shadow compared | shadow dropped |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             for (int concurrency : concurrencies) {
                 List<ClosedLoop.Result> off = new ArrayList<>();

@@ -30,20 +30,23 @@ public final class StateBenchmark {
 
     public static void main(String[] args) throws Exception {
         String repository = System.getProperty("bench.repository", "models/repository");
-        int[] concurrencies = Arrays.stream(System.getProperty("bench.concurrency", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] concurrencies =
+                Arrays.stream(System.getProperty("bench.concurrency", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
         try (RedisServer redis = RedisServer.start();
                 ClosedLoop load = new ClosedLoop();
                 ConfigurableApplicationContext memory = server(repository);
                 ConfigurableApplicationContext shared = server(repository, "--spring.data.redis.url=" + redis.url())) {
-            System.out.printf("experiment mobilenet-v2-ab pinned to qf-int8, shadow off; in-memory vs Redis on loopback; %s; %d rounds per setting%n",
+            System.out.printf(
+                    "experiment mobilenet-v2-ab pinned to qf-int8, shadow off; in-memory vs Redis on loopback; %s; %d rounds per setting%n",
                     load.describe(), rounds);
             URI inMemory = classify(memory);
             URI inRedis = classify(shared);
             Map<String, String> pinned = Map.of("X-Variant", "qf-int8");
             load.warmUp("memory", 4, image -> load.post(inMemory, image, pinned), 10, 120);
             load.warmUp("redis", 4, image -> load.post(inRedis, image, pinned), 10, 120);
-            System.out.println("| concurrency | p50 ms, in memory | p50 ms, Redis | p50 ratio | p99 ms, in memory | p99 ms, Redis | req/s in memory | req/s Redis |");
+            System.out.println(
+                    "| concurrency | p50 ms, in memory | p50 ms, Redis | p50 ratio | p99 ms, in memory | p99 ms, Redis | req/s in memory | req/s Redis |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             for (int concurrency : concurrencies) {
                 List<ClosedLoop.Result> memoryRounds = new ArrayList<>();
@@ -60,7 +63,7 @@ public final class StateBenchmark {
             }
             System.out.println("Redis keys after the run: " + redis.command("DBSIZE") + "; state errors: "
                     + shared.getBean(MeterRegistry.class).find(MetricNames.STATE_ERRORS).counters().stream()
-                    .mapToDouble(Counter::count).sum());
+                            .mapToDouble(Counter::count).sum());
         }
     }
 
@@ -72,6 +75,7 @@ public final class StateBenchmark {
     }
 
     private static URI classify(ConfigurableApplicationContext server) {
-        return URI.create("http://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/v1/models/mobilenet-v2-ab:classify");
+        return URI.create(
+                "http://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/v1/models/mobilenet-v2-ab:classify");
     }
 }

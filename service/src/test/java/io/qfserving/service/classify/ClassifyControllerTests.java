@@ -72,7 +72,7 @@ class ClassifyControllerTests {
         given(classify.classify(argThat(call -> "client-7".equals(call.clientKey()) && "qf-int8".equals(call.pinnedVariant()))))
                 .willThrow(ServingException.badRequest("pinned"));
         mvc.perform(post("/v1/classify").contentType(MediaType.IMAGE_JPEG).content(IMAGE)
-                        .header("X-Client-Id", "client-7").header("X-Variant", "qf-int8"))
+                .header("X-Client-Id", "client-7").header("X-Variant", "qf-int8"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.detail").value("pinned"));
     }

@@ -39,7 +39,8 @@ class ShadowMirrorTests {
     final ShadowMirror mirror = new ShadowMirror(inference, store, boundTo(registry), new ShadowProperties(1, 1, 2));
     /** Comparisons count under the variant with both versions: version 1 of the primary, version 1 of the shadow. */
     static final String PRIMARY_AND_SHADOW = "qf-float@1~1";
-    final Route route = new Route("exp", 1, "qf-float", new ModelRef("primary", null), Route.Assignment.WEIGHTED, new ModelRef("shadow", null));
+    final Route route =
+            new Route("exp", 1, "qf-float", new ModelRef("primary", null), Route.Assignment.WEIGHTED, new ModelRef("shadow", null));
 
     private static ShadowMetrics boundTo(MeterRegistry registry) {
         ShadowMetrics metrics = new ShadowMetrics();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.qfserving.service.repository.ModelRef;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,8 @@ class ExperimentReporterTests {
     void labelledPairsWhereTheCandidateIsOftenWrongAloneDecideKeep() {
         ExperimentReport report = reporter.report(Fixtures.stored(shadowed), tallies(
                 "baseline-float", new VariantCounters(3_000, 2_330, 670, null, null, 2_830, 3_000,
-                        new VariantCounters.PairedOutcomes(2_300, 150, 20, 530))), VERSION_1);
+                        new VariantCounters.PairedOutcomes(2_300, 150, 20, 530))),
+                VERSION_1);
 
         ExperimentReport.Decision decision = report.decisions().getFirst();
         assertThat(decision.state()).isEqualTo("keep");
@@ -118,7 +119,8 @@ class ExperimentReporterTests {
     @Test
     void eachVariantGetsAccuracyWithItsWilsonIntervalLatencyAndShadowAgreement() {
         ExperimentReport report = reporter.report(Fixtures.stored(shadowed), tallies(
-                "baseline-float", new VariantCounters(1_000, 81, 182, 11.0, 19.5, 450, 500, new VariantCounters.PairedOutcomes(40, 2, 3, 15))), VERSION_1);
+                "baseline-float",
+                new VariantCounters(1_000, 81, 182, 11.0, 19.5, 450, 500, new VariantCounters.PairedOutcomes(40, 2, 3, 15))), VERSION_1);
 
         ExperimentReport.VariantSummary baseline = report.variants().getFirst();
         assertThat(baseline.requests()).isEqualTo(1_000);

@@ -113,8 +113,10 @@ class ExperimentRouterTests {
     @Test
     void shadowPercentZeroNeverMirrorsAndHundredAlwaysDoes() {
         Experiment base = Fixtures.fourArms(100, 0, 0, 0);
-        ExperimentRouter never = new ExperimentRouter(Fixtures.stored(Fixtures.withShadow(base, new Shadow("qf-int8", 0))), new SplittableRandom(7));
-        ExperimentRouter always = new ExperimentRouter(Fixtures.stored(Fixtures.withShadow(base, new Shadow("qf-int8", 100))), new SplittableRandom(7));
+        ExperimentRouter never =
+                new ExperimentRouter(Fixtures.stored(Fixtures.withShadow(base, new Shadow("qf-int8", 0))), new SplittableRandom(7));
+        ExperimentRouter always =
+                new ExperimentRouter(Fixtures.stored(Fixtures.withShadow(base, new Shadow("qf-int8", 100))), new SplittableRandom(7));
 
         assertThat(IntStream.range(0, 1_000).mapToObj(i -> never.route(null, null))).noneMatch(Route::mirrored);
         assertThat(IntStream.range(0, 1_000).mapToObj(i -> always.route(null, null))).allMatch(Route::mirrored);

@@ -132,12 +132,12 @@ public abstract class ExperimentStoreContract {
         peer().save(Fixtures.fourArms(1, 0, 0, 0), "");
         store.save(new Experiment("mobilenet-v1-ab", Fixtures.fourArms(1, 0, 0, 0).variants(), null, false, null), "");
 
-        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(heard).containsExactlyInAnyOrder("mobilenet-v2-ab", "mobilenet-v1-ab"));
+        await().atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(heard).containsExactlyInAnyOrder("mobilenet-v2-ab", "mobilenet-v1-ab"));
     }
 
     /** Gives a store whose notifications travel over a network the time to subscribe. */
-    protected void awaitSubscribed() {
-    }
+    protected void awaitSubscribed() {}
 
     // Predictions
 
@@ -148,7 +148,8 @@ public abstract class ExperimentStoreContract {
 
         assertThat(peer().prediction("request-1")).contains(served);
         store.shadowAnswered("request-1", SHADOW_VERSION, new int[] {3, 5});
-        await().untilAsserted(() -> assertThat(peer().prediction("request-1")).contains(served.withShadow(SHADOW_VERSION, new int[] {3, 5})));
+        await().untilAsserted(
+                () -> assertThat(peer().prediction("request-1")).contains(served.withShadow(SHADOW_VERSION, new int[] {3, 5})));
         assertThat(store.prediction("never-served")).isEmpty();
     }
 
@@ -186,7 +187,8 @@ public abstract class ExperimentStoreContract {
 
     @Test
     void eachImageCountsItsFeedbackOnceWithThePairedOutcomeWhenTheShadowAnswered() {
-        store.served("request-1", new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3, 7, 9}, SHADOW_VERSION, new int[] {3, 2, 9}), LATENCY);
+        store.served("request-1",
+                new PendingPrediction(SERVED_BY, "http", QF_INT8, new int[] {3, 7, 9}, SHADOW_VERSION, new int[] {3, 2, 9}), LATENCY);
 
         assertThat(store.recordFeedback("request-1", 0, feedback(true, true))).isEqualTo(FeedbackOutcome.COUNTED);
         assertThat(peer().recordFeedback("request-1", 0, feedback(true, true))).isEqualTo(FeedbackOutcome.ALREADY_LABELLED);
@@ -197,7 +199,8 @@ public abstract class ExperimentStoreContract {
         assertThat(counters.get(QF_INT8.tally()).correct()).isEqualTo(1);
         assertThat(counters.get(QF_INT8.tally()).incorrect()).isEqualTo(2);
         // Who of the two was right counts where the variant's and the shadow's versions are counted together.
-        assertThat(counters.get(QF_INT8.shadowedBy(SHADOW_VERSION).tally()).paired()).isEqualTo(new VariantCounters.PairedOutcomes(1, 0, 1, 0));
+        assertThat(counters.get(QF_INT8.shadowedBy(SHADOW_VERSION).tally()).paired())
+                .isEqualTo(new VariantCounters.PairedOutcomes(1, 0, 1, 0));
     }
 
     @Test

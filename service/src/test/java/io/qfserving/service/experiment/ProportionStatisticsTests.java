@@ -16,10 +16,10 @@ class ProportionStatisticsTests {
      */
     @ParameterizedTest(name = "{0}/{1} -> [{2}, {3}]")
     @CsvSource({
-        "81, 263, 0.2553, 0.3662",
-        "15, 148, 0.0624, 0.1605",
-        "0,  20,  0.0000, 0.1611",
-        "1,  29,  0.0061, 0.1718"})
+            "81, 263, 0.2553, 0.3662",
+            "15, 148, 0.0624, 0.1605",
+            "0,  20,  0.0000, 0.1611",
+            "1,  29,  0.0061, 0.1718"})
     void wilsonIntervalMatchesNewcombesTable(long successes, long trials, double lower, double upper) {
         ExperimentReport.Interval interval = ProportionStatistics.wilson(new Proportion(successes, trials), 0.95);
 

@@ -36,7 +36,7 @@ class FeedbackControllerTests {
         given(feedback.record("req-1", "n03388043", 2))
                 .willReturn(new FeedbackService.Verdict("req-1", 2, false, CAR, FOUNTAIN));
         mvc.perform(post("/v1/feedback").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"request_id\": \"req-1\", \"label\": \"n03388043\", \"image\": 2}"))
+                .content("{\"request_id\": \"req-1\", \"label\": \"n03388043\", \"image\": 2}"))
                 .andExpect(status().isOk())
                 .andExpect(header().string("Content-Type", MediaType.APPLICATION_JSON_VALUE))
                 .andExpect(jsonPath("$.request_id").value("req-1"))
@@ -52,7 +52,7 @@ class FeedbackControllerTests {
         given(feedback.record("req-2", "ambulance", 0))
                 .willReturn(new FeedbackService.Verdict("req-2", 0, true, CAR, CAR));
         mvc.perform(post("/v1/feedback").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"request_id\": \"req-2\", \"label\": \"ambulance\"}"))
+                .content("{\"request_id\": \"req-2\", \"label\": \"ambulance\"}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.image").value(0))
                 .andExpect(jsonPath("$.correct").value(true));
@@ -64,7 +64,7 @@ class FeedbackControllerTests {
         given(feedback.record("req-3", "fountain", 0))
                 .willThrow(new ServingException(ErrorKind.CONFLICT, "image 0 of request req-3 already has feedback"));
         mvc.perform(post("/v1/feedback").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"request_id\": \"req-3\", \"label\": \"fountain\"}"))
+                .content("{\"request_id\": \"req-3\", \"label\": \"fountain\"}"))
                 .andExpect(status().isConflict())
                 .andExpect(header().string("Content-Type", MediaType.APPLICATION_PROBLEM_JSON_VALUE))
                 .andExpect(jsonPath("$.type").value("urn:qf-serving:problem:conflict"))

@@ -154,8 +154,8 @@ class DashboardTests {
         /** Every query with the variables on "All", and on their first values: data, and no NaN from a 0/0. */
         @TestFactory
         Stream<DynamicTest> everyPanelQueryReturnsData() {
-            return Stream.of(Choice.values()).flatMap(choice -> DASHBOARD.queries().stream().map(query ->
-                    DynamicTest.dynamicTest(query.panel() + " " + query.refId() + " (" + choice + ")", () -> {
+            return Stream.of(Choice.values()).flatMap(choice -> DASHBOARD.queries().stream()
+                    .map(query -> DynamicTest.dynamicTest(query.panel() + " " + query.refId() + " (" + choice + ")", () -> {
                         String expr = GrafanaDashboard.substitute(query.expr(), selection(choice).chosen());
                         List<PrometheusServer.Sample> result = scraped.prometheus().query(expr);
                         assertThat(result).as(expr).isNotEmpty();

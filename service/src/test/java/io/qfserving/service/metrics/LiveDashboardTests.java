@@ -45,9 +45,9 @@ import tools.jackson.databind.JsonNode;
  * dashboard returns data. Skipped, with a message, where Debian's prometheus is not installed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "qf.repository.poll-interval=0s",
-    "qf.experiments.mobilenet-v2-ab.shadow.percent=100",
-    "qf.shadow.queue-capacity=2",
+        "qf.repository.poll-interval=0s",
+        "qf.experiments.mobilenet-v2-ab.shadow.percent=100",
+        "qf.shadow.queue-capacity=2",
 })
 class LiveDashboardTests {
 
@@ -115,8 +115,10 @@ class LiveDashboardTests {
             }
             assertThat(seen).containsOnlyKeys("baseline-float", "baseline-int8", "qf-float", "qf-int8");
             seen.forEach((variant, count) -> {
-                assertThat(count).as("Prometheus counts what the clients saw for " + variant).isEqualTo(answered.get(variant).doubleValue());
-                assertThat(count / WEIGHTED_REQUESTS).as(variant + "'s share of " + WEIGHTED_REQUESTS + " requests").isCloseTo(0.25, within(0.03));
+                assertThat(count).as("Prometheus counts what the clients saw for " + variant)
+                        .isEqualTo(answered.get(variant).doubleValue());
+                assertThat(count / WEIGHTED_REQUESTS).as(variant + "'s share of " + WEIGHTED_REQUESTS + " requests").isCloseTo(0.25,
+                        within(0.03));
             });
 
             for (int client = 0; client < 40; client++) {
@@ -131,8 +133,10 @@ class LiveDashboardTests {
                 JsonNode answer = served.get(i);
                 String predicted = answer.get("predictions").get(0).get("synset").asString();
                 String other = answer.get("predictions").get(1).get("synset").asString();
-                String feedback = "{\"request_id\":\"" + answer.get("request_id").asString() + "\",\"label\":\"" + (i % 2 == 0 ? predicted : other) + "\"}";
-                assertThat(http.post("/v1/feedback", "application/json", feedback.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+                String feedback = "{\"request_id\":\"" + answer.get("request_id").asString() + "\",\"label\":\""
+                        + (i % 2 == 0 ? predicted : other) + "\"}";
+                assertThat(http.post("/v1/feedback", "application/json", feedback.getBytes(StandardCharsets.UTF_8)).status())
+                        .isEqualTo(200);
             }
             burst(http, 8, 10);
             for (JsonNode model : http.get("/v1/models").json().get("models")) {
@@ -140,7 +144,8 @@ class LiveDashboardTests {
                 for (int i = 0; i < 3; i++) {
                     assertThat(http.post("/v1/models/" + name + ":classify", "image/jpeg", jpeg).status()).as(name).isEqualTo(200);
                 }
-                assertThat(http.post("/v1/models/" + name + ":classify", "image/png", new byte[] {1, 2, 3}).status()).as(name).isEqualTo(415);
+                assertThat(http.post("/v1/models/" + name + ":classify", "image/png", new byte[] {1, 2, 3}).status()).as(name)
+                        .isEqualTo(415);
             }
             assertThat(http.post("/v1/classify", "image/jpeg", "not an image".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(415);
             assertThat(http.post("/v1/models/no-such-model:classify", "image/jpeg", jpeg).status()).isEqualTo(404);
@@ -190,7 +195,8 @@ class LiveDashboardTests {
 
     private static void awaitTotal(PrometheusServer prometheus, int requests) {
         String total = "sum(qf_requests_total{experiment=\"" + EXPERIMENT + "\", transport=\"http\"})";
-        await().alias("Prometheus scraped all " + requests + " requests").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await().alias("Prometheus scraped all " + requests + " requests").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> prometheus.query(total), samples -> !samples.isEmpty() && samples.getFirst().value() >= requests);
     }
 }

@@ -35,9 +35,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * stopping the server.
  */
 @SpringBootTest(properties = {"qf.repository.poll-interval=0s", "qf.evaluation.images-per-class=50",
-    "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].name=only",
-    "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].model=" + StartupEvaluationTests.MODEL,
-    "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].weight=1"})
+        "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].name=only",
+        "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].model=" + StartupEvaluationTests.MODEL,
+        "qf.experiments." + StartupEvaluationTests.MODEL + ".variants[0].weight=1"})
 class StartupEvaluationTests {
 
     static final String MODEL = "qf-mobilenet-v2-int8";
@@ -85,8 +85,8 @@ class StartupEvaluationTests {
     void aConfiguredExperimentUnderAServedModelsNameIsLeftOutAndReported() {
         Health experiments = ((HealthIndicator) health.getContributor("experiments")).health();
         assertThat(experiments.getDetails().get("refused")).asInstanceOf(InstanceOfAssertFactories.map(String.class, String.class))
-                .hasEntrySatisfying(MODEL, reason ->
-                        assertThat(reason).contains("experiment '" + MODEL + "' has the name of a served model"));
+                .hasEntrySatisfying(MODEL,
+                        reason -> assertThat(reason).contains("experiment '" + MODEL + "' has the name of a served model"));
     }
 
     @Test

@@ -84,12 +84,12 @@ class OipRestControllerTests {
     void aJsonRequestIsDecodedAndItsOutputsAnsweredAsJson() throws Exception {
         ServedModel m2 = served("m", "2");
         given(oip.infer(eq("m"), isNull(), argThat(request -> "req-9".equals(request.id())
-                        && Arrays.equals(request.inputs().getFirst().values(), new float[] {0.5f, 1.5f, 2.5f})),
+                && Arrays.equals(request.inputs().getFirst().values(), new float[] {0.5f, 1.5f, 2.5f})),
                 eq(SmallLimits.DEADLINE), eq(Transport.HTTP)))
                 .willReturn(new OipService.Response(m2, "req-9", List.of(
                         new OipService.Output("probs", "FP32", new long[] {1, 2}, new float[] {0.25f, 0.75f}, null, false))));
         mvc.perform(post("/v2/models/m/infer").contentType(MediaType.APPLICATION_JSON).content(INFER)
-                        .header("X-Request-Timeout-Ms", "250"))
+                .header("X-Request-Timeout-Ms", "250"))
                 .andExpect(status().isOk())
                 .andExpect(header().string("Content-Type", MediaType.APPLICATION_JSON_VALUE))
                 .andExpect(header().doesNotExist(OipRestController.HEADER_LENGTH))
@@ -117,7 +117,7 @@ class OipRestControllerTests {
                         new OipService.Output("logits", "FP32", new long[] {1, 2}, new float[] {-1f, 4f}, null, true))));
 
         MvcResult result = mvc.perform(post("/v2/models/m/versions/7/infer").contentType(MediaType.APPLICATION_OCTET_STREAM)
-                        .header(OipRestController.HEADER_LENGTH, header.length).content(body))
+                .header(OipRestController.HEADER_LENGTH, header.length).content(body))
                 .andExpect(status().isOk())
                 .andExpect(header().string("Content-Type", MediaType.APPLICATION_OCTET_STREAM_VALUE))
                 .andReturn();
@@ -136,7 +136,7 @@ class OipRestControllerTests {
     @Test
     void aHeaderLengthBeyondTheBodyIsABadRequestInTheProtocolsErrorBody() throws Exception {
         MvcResult result = mvc.perform(post("/v2/models/m/infer").contentType(MediaType.APPLICATION_OCTET_STREAM)
-                        .header(OipRestController.HEADER_LENGTH, 999).content(INFER))
+                .header(OipRestController.HEADER_LENGTH, 999).content(INFER))
                 .andExpect(status().isBadRequest())
                 .andExpect(header().string("Content-Type", MediaType.APPLICATION_JSON_VALUE))
                 .andReturn();

@@ -14,7 +14,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * with the server's fail-fast client options), without an application context.
  */
 record RedisClients(LettuceConnectionFactory connections, ReactiveStringRedisTemplate template,
-                    RedisMessageListenerContainer listeners) implements AutoCloseable {
+        RedisMessageListenerContainer listeners) implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 

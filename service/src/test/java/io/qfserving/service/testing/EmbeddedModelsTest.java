@@ -20,11 +20,11 @@ import org.springframework.context.annotation.Import;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "qf.repository.path=" + EmbeddedModelsTest.REPOSITORY,
-    "qf.repository.poll-interval=0s",
-    "spring.grpc.server.inprocess.name=" + EmbeddedModelsTest.IN_PROCESS,
-    "qf.experiments.mobilenet-v2-ab.shadow.percent=100",
-    "qf.admin.token=" + EmbeddedModelsTest.ADMIN_TOKEN,
+        "qf.repository.path=" + EmbeddedModelsTest.REPOSITORY,
+        "qf.repository.poll-interval=0s",
+        "spring.grpc.server.inprocess.name=" + EmbeddedModelsTest.IN_PROCESS,
+        "qf.experiments.mobilenet-v2-ab.shadow.percent=100",
+        "qf.admin.token=" + EmbeddedModelsTest.ADMIN_TOKEN,
 })
 @Import(EmbeddedModelsTest.SeededRandom.class)
 public @interface EmbeddedModelsTest {

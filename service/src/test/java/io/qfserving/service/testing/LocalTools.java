@@ -18,9 +18,9 @@ final class LocalTools {
     /** The executable {@code name} on the PATH, else at {@code /usr/bin/<name>} (where Debian puts it). */
     static Optional<Path> binary(String name) {
         return Stream.concat(
-                        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                                .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, name)),
-                        Stream.of(Path.of("/usr/bin", name)))
+                Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                        .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, name)),
+                Stream.of(Path.of("/usr/bin", name)))
                 .filter(Files::isExecutable).findFirst();
     }
 

@@ -34,7 +34,8 @@ public final class OnnxClassifier extends NativeClassifier {
     @Override
     protected Scores run(List<float[]> images) {
         Map<String, float[]> flat = outputs(images, Set.of(ClassifierSignature.LOGITS, ClassifierSignature.PROBS));
-        return new Scores(rows(flat.get(ClassifierSignature.LOGITS), images.size()), rows(flat.get(ClassifierSignature.PROBS), images.size()));
+        return new Scores(rows(flat.get(ClassifierSignature.LOGITS), images.size()),
+                rows(flat.get(ClassifierSignature.PROBS), images.size()));
     }
 
     private static float[][] rows(float[] flat, int count) {

@@ -45,7 +45,7 @@ class DecisionGauges extends PeriodicWork implements MeterBinder {
     private MultiGauge observations;
 
     DecisionGauges(ExperimentRegistry registry, ExperimentStore store, ExperimentReporter reporter, CurrentVersions versions,
-                   StateProperties state) {
+            StateProperties state) {
         super("experiment-decisions", Duration.ZERO, state.resyncInterval());
         this.versions = versions;
         this.registry = registry;
@@ -95,7 +95,7 @@ class DecisionGauges extends PeriodicWork implements MeterBinder {
     }
 
     private static void publish(MultiGauge gauge, List<Map.Entry<Tags, ExperimentReport.Decision>> rows,
-                                ToDoubleFunction<ExperimentReport.Decision> value) {
+            ToDoubleFunction<ExperimentReport.Decision> value) {
         // Overwrite: pairs of a changed or removed experiment disappear with it.
         gauge.register(rows.stream().map(row -> MultiGauge.Row.of(row.getKey(), value.applyAsDouble(row.getValue()))).toList(), true);
     }

@@ -44,7 +44,7 @@ class ExperimentController {
     private final CurrentVersions versions;
 
     ExperimentController(ExperimentRegistry registry, ExperimentStore store, ExperimentSync sync, ExperimentReporter reporter,
-                         AdminAuthorization admin, CurrentVersions versions) {
+            AdminAuthorization admin, CurrentVersions versions) {
         this.versions = versions;
         this.registry = registry;
         this.store = store;
@@ -76,7 +76,7 @@ class ExperimentController {
     @Operation(summary = "Create or replace an experiment on every replica (admin bearer token)")
     @PutMapping("/admin/experiments/{name}")
     Experiment replace(@PathVariable String name, @RequestBody ExperimentProperties.Spec spec,
-                       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         admin.check(authorization);
         return save(spec.named(name), sync.basisFor(name));
     }
@@ -84,7 +84,7 @@ class ExperimentController {
     @Operation(summary = "Put an experiment back to its configuration on every replica, dropping run-time changes (admin bearer token)")
     @PostMapping("/admin/experiments/{name}/reset")
     Experiment reset(@PathVariable String name,
-                     @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         admin.check(authorization);
         Experiment configured = sync.configured(name).orElseThrow(() -> ServingException.notFound(
                 "experiment '" + name + "' has no configuration to reset to (qf.experiments." + name + ")"));

@@ -40,7 +40,7 @@ class ExperimentSync extends PeriodicWork {
     private volatile boolean reconciled;
 
     ExperimentSync(ExperimentRegistry registry, ExperimentStore store, ExperimentProperties properties,
-                   StateProperties state, ConfiguredExperiments health) {
+            StateProperties state, ConfiguredExperiments health) {
         // Changes are applied one at a time on this component's thread, off the store's notification thread.
         super("experiment-sync", state.resyncInterval(), state.resyncInterval());
         this.registry = registry;

@@ -40,7 +40,8 @@ class ExperimentSyncTests {
 
         ExperimentRegistry restarted = registryOf(start(CONFIGURED));
 
-        assertThat(restarted.get("exp").orElseThrow()).isEqualTo(new StoredExperiment(CHANGED_AT_RUN_TIME, 2, ExperimentFingerprint.of(CONFIGURED)));
+        assertThat(restarted.get("exp").orElseThrow())
+                .isEqualTo(new StoredExperiment(CHANGED_AT_RUN_TIME, 2, ExperimentFingerprint.of(CONFIGURED)));
     }
 
     @Test

@@ -21,6 +21,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize largest request body other than a single raw image (tensor requests,
  *     multipart uploads, gRPC messages)
  * @param timeout how long a request may take when the client sets no deadline of its own
+ * @param decoders images decoded at once, whatever the requests in progress; 0: one per core. Decoding
+ *     is most of a request's CPU; with each request thread decoding for itself, a refusal or a probe
+ *     waited its turn among up to the admission limit's runnable decoders (on one core under twice its
+ *     capacity: 429 p99 84 ms; with one decoder, 25 ms, and 13% more accepted)
  */
 @Validated
 @ConfigurationProperties("qf.inference")
@@ -31,7 +35,13 @@ public record InferenceProperties(
         @Min(1) @DefaultValue("40000000") long maxPixels,
         @Min(1) @DefaultValue("64") int maxImagesPerRequest,
         @DefaultValue("64MB") DataSize maxRequestSize,
-        @DefaultValue("30s") Duration timeout) {
+        @DefaultValue("30s") Duration timeout,
+        @Min(0) @DefaultValue("0") int decoders) {
+
+    /** {@link #decoders}, with 0 resolved to the cores this process may use. */
+    public int decodersOrCores() {
+        return decoders > 0 ? decoders : Runtime.getRuntime().availableProcessors();
+    }
 
     @AssertTrue(message = "max-image-size must not exceed max-request-size: a request may carry one image")
     boolean isImageWithinRequest() {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import javax.imageio.ImageIO;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -34,9 +35,11 @@ class Preprocessor implements DisposableBean, RepositoryListener {
 
     private final InferenceProperties properties;
     private final Map<ModelManifest.Preprocessing, ImagePreprocessor> graphs = new ConcurrentHashMap<>();
+    private final Semaphore decoding;
 
     Preprocessor(InferenceProperties properties) {
         this.properties = properties;
+        this.decoding = new Semaphore(properties.decodersOrCores());
     }
 
     /**
@@ -81,10 +84,15 @@ class Preprocessor implements DisposableBean, RepositoryListener {
         }
         ImagePreprocessor graph = graphs.computeIfAbsent(spec,
                 p -> new ImagePreprocessor(p.height(), p.width(), p.normalization()));
+        // Waiting here, a request thread is not runnable: the cores go to the decoders at work and
+        // to cheap work (refusals, probes, receiving bodies), not to dozens of decoders at once.
+        decoding.acquireUninterruptibly();
         try {
             return graph.apply(image);
         } catch (TFInvalidArgumentException | TensorFlowException e) {
             throw ServingException.badRequest("cannot decode the " + format + " image: " + firstLine(e.getMessage()));
+        } finally {
+            decoding.release();
         }
     }
 

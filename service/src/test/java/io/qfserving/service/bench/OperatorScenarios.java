@@ -615,7 +615,14 @@ public final class OperatorScenarios {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path log = JAR.toAbsolutePath().resolveSibling("scenario-server.log");
             long start = System.nanoTime();
-            List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString(), "--server.port=" + http,
+            List<String> command = new ArrayList<>();
+            // Cores of its own, e.g. -Dbench.server-cpus=0 with the scenario run under taskset -c 1: the load
+            // generator then takes no CPU from the server, and the server none from the generator.
+            String cpus = System.getProperty("bench.server-cpus", "");
+            if (!cpus.isBlank()) {
+                command.addAll(List.of("taskset", "-c", cpus));
+            }
+            command.addAll(List.of(java, "-jar", JAR.toString(), "--server.port=" + http,
                     "--management.server.port=" + management, "--spring.grpc.server.port=" + grpc, "--qf.repository.path=" + REPOSITORY));
             // Settings to try against the defaults, e.g. -Dbench.server-args=--qf.admission.max-limit=32
             command.addAll(

@@ -21,7 +21,7 @@ class PreprocessorTests {
     static final ModelManifest.Preprocessing SPEC = new ModelManifest.Preprocessing("RGB", 32, 32, "bilinear",
             List.of(127.5f, 127.5f, 127.5f), List.of(127.5f, 127.5f, 127.5f), "NHWC");
     static final Preprocessor PREPROCESSOR = new Preprocessor(new InferenceProperties("m", 5, DataSize.ofKilobytes(512),
-            1_000_000, 8, DataSize.ofMegabytes(4), Duration.ofSeconds(5)));
+            1_000_000, 8, DataSize.ofMegabytes(4), Duration.ofSeconds(5), 0));
 
     @AfterAll
     static void close() {

@@ -46,6 +46,19 @@ class ImagePreprocessorTests {
         }
     }
 
+    @Test
+    void decodesAJpegAtTheLargestDctScaleThatKeepsBothSidesAtLeastTheInput() {
+        try (ImagePreprocessor p = new ImagePreprocessor(128, 128, Normalization.MINUS_ONE_TO_ONE)) {
+            assertThat(p.jpegScale(224, 224)).isEqualTo(1);
+            assertThat(p.jpegScale(256, 255)).as("255 / 2 rounds up to 128").isEqualTo(2);
+            assertThat(p.jpegScale(256, 254)).isEqualTo(1);
+            assertThat(p.jpegScale(500, 375)).isEqualTo(2);
+            assertThat(p.jpegScale(1024, 1024)).isEqualTo(8);
+            assertThat(p.jpegScale(1016, 1024)).isEqualTo(4);
+            assertThatThrownBy(() -> p.apply(new byte[0], 3)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     private static BufferedImage solid(int w, int h, Color color, int type) {
         BufferedImage image = new BufferedImage(w, h, type);
         Graphics2D g = image.createGraphics();

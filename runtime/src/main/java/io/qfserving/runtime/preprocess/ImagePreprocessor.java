@@ -1,5 +1,6 @@
 package io.qfserving.runtime.preprocess;
 
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -8,6 +9,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.image.DecodeImage;
+import org.tensorflow.op.image.DecodeJpeg;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
@@ -18,7 +20,9 @@ import org.tensorflow.types.TUint8;
  * Encoded image (JPEG, PNG, GIF, BMP) to the model's input: decoded in TensorFlow's graph to RGB
  * (grayscale expanded, alpha dropped), resized bilinearly with half-pixel centers to the model's
  * resolution, normalized. Evaluation and serving both go through this one path, so an accuracy
- * measured here is the accuracy served. Thread-safe; close it to free the native graph.
+ * measured here is the accuracy served. A JPEG much larger than the model's input may be decoded at
+ * 1/2, 1/4 or 1/8 of its size instead ({@link #jpegScale}): libjpeg then scales in the DCT domain,
+ * skipping most of the decoding work. Thread-safe; close it to free the native graph.
  */
 public final class ImagePreprocessor implements AutoCloseable {
 
@@ -31,10 +35,15 @@ public final class ImagePreprocessor implements AutoCloseable {
             .setIntraOpParallelismThreads(1)
             .build();
 
+    /** The scales at which libjpeg decodes in the DCT domain, largest last; output sides are rounded up. */
+    private static final int[] JPEG_SCALES = {2, 4, 8};
+
     private final Graph graph = new Graph();
     private final Session session;
     private final Placeholder<TString> encoded;
     private final Operand<TFloat32> normalized;
+    /** A branch per scale in {@link #JPEG_SCALES}, in the same order; only the branch fetched runs. */
+    private final List<Operand<TFloat32>> normalizedScaledJpeg;
     private final int height;
     private final int width;
 
@@ -43,10 +52,15 @@ public final class ImagePreprocessor implements AutoCloseable {
         this.width = width;
         Ops tf = Ops.create(graph);
         encoded = tf.placeholder(TString.class);
-        Operand<TFloat32> resized = decodeAndResize(tf, encoded, height, width);
-        normalized = tf.math.div(
-                tf.math.sub(resized, tf.constant(normalization.mean())), tf.constant(normalization.std()));
+        normalized = normalize(tf, decodeAndResize(tf, encoded, height, width), normalization);
+        normalizedScaledJpeg = Arrays.stream(JPEG_SCALES).mapToObj(scale -> normalize(tf,
+                resize(tf, tf.image.decodeJpeg(encoded, DecodeJpeg.channels(3L), DecodeJpeg.ratio((long) scale)), height, width),
+                normalization)).toList();
         session = new Session(graph, CALLER_THREAD);
+    }
+
+    private static Operand<TFloat32> normalize(Ops tf, Operand<TFloat32> image, Normalization normalization) {
+        return tf.math.div(tf.math.sub(image, tf.constant(normalization.mean())), tf.constant(normalization.std()));
     }
 
     /**
@@ -56,14 +70,45 @@ public final class ImagePreprocessor implements AutoCloseable {
     public static Operand<TFloat32> decodeAndResize(Ops tf, Operand<TString> encoded, int height, int width) {
         Operand<TUint8> pixels = tf.image.decodeImage(encoded, new DecodeImage.Options[] {
                 DecodeImage.channels(3L), DecodeImage.expandAnimations(false)});
+        return resize(tf, pixels, height, width);
+    }
+
+    private static Operand<TFloat32> resize(Ops tf, Operand<TUint8> pixels, int height, int width) {
         return tf.image.resizeBilinear(tf.expandDims(pixels, tf.constant(0)), tf.constant(new int[] {height, width}),
                 ResizeBilinear.halfPixelCenters(true));
     }
 
-    /** Row-major [height, width, 3] floats ready for the model. */
+    /**
+     * The largest scale (1, 2, 4 or 8) at which a JPEG of this size, decoded at 1/scale, still has both
+     * sides at least the model's input: the resize then only ever shrinks, as it would from full size.
+     */
+    public int jpegScale(int imageWidth, int imageHeight) {
+        int largest = 1;
+        for (int scale : JPEG_SCALES) {
+            if (Math.ceilDiv(imageWidth, scale) >= width && Math.ceilDiv(imageHeight, scale) >= height) {
+                largest = scale;
+            }
+        }
+        return largest;
+    }
+
+    /** Row-major [height, width, 3] floats ready for the model, decoded at full size. */
     public float[] apply(byte[] image) {
+        return apply(image, 1);
+    }
+
+    /**
+     * As {@link #apply(byte[])}, with a JPEG decoded at 1/{@code jpegScale} of its size (one of
+     * {@link #jpegScale}'s answers; 1 decodes any format at full size).
+     */
+    public float[] apply(byte[] image, int jpegScale) {
+        int branch = Arrays.binarySearch(JPEG_SCALES, jpegScale);
+        if (jpegScale != 1 && branch < 0) {
+            throw new IllegalArgumentException("a JPEG scale is 1, 2, 4 or 8, not " + jpegScale);
+        }
+        Operand<TFloat32> output = jpegScale == 1 ? normalized : normalizedScaledJpeg.get(branch);
         try (TString input = TString.tensorOfBytes(org.tensorflow.ndarray.NdArrays.scalarOfObject(image));
-                TFloat32 out = (TFloat32) session.runner().feed(encoded, input).fetch(normalized).run().get(0)) {
+                TFloat32 out = (TFloat32) session.runner().feed(encoded, input).fetch(output).run().get(0)) {
             float[] values = new float[height * width * 3];
             out.copyTo(DataBuffers.of(values, false, false));
             return values;

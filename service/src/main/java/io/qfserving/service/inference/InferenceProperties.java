@@ -25,6 +25,10 @@ import org.springframework.validation.annotation.Validated;
  *     is most of a request's CPU; with each request thread decoding for itself, a refusal or a probe
  *     waited its turn among up to the admission limit's runnable decoders (on one core under twice its
  *     capacity: 429 p99 84 ms; with one decoder, 25 ms, and 13% more accepted)
+ * @param decodeScaling decode a JPEG at 1/2, 1/4 or 1/8 of its size (libjpeg's DCT scaling) when both
+ *     sides stay at least the model's input, before the resize. Off by default: it pays only for large
+ *     images (2.2-2.9x faster preprocessing from 1000 px up, nothing at 500 px), and the smoother scaled
+ *     decode changes the top-1 of some images (docs/benchmarks.md)
  */
 @Validated
 @ConfigurationProperties("qf.inference")
@@ -36,7 +40,8 @@ public record InferenceProperties(
         @Min(1) @DefaultValue("64") int maxImagesPerRequest,
         @DefaultValue("64MB") DataSize maxRequestSize,
         @DefaultValue("30s") Duration timeout,
-        @Min(0) @DefaultValue("0") int decoders) {
+        @Min(0) @DefaultValue("0") int decoders,
+        @DefaultValue("false") boolean decodeScaling) {
 
     /** {@link #decoders}, with 0 resolved to the cores this process may use. */
     public int decodersOrCores() {

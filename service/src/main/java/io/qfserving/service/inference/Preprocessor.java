@@ -88,7 +88,8 @@ class Preprocessor implements DisposableBean, RepositoryListener {
         // to cheap work (refusals, probes, receiving bodies), not to dozens of decoders at once.
         decoding.acquireUninterruptibly();
         try {
-            return graph.apply(image);
+            int scale = format == ImageFormat.JPEG && properties.decodeScaling() ? graph.jpegScale(size.width, size.height) : 1;
+            return graph.apply(image, scale);
         } catch (TFInvalidArgumentException | TensorFlowException e) {
             throw ServingException.badRequest("cannot decode the " + format + " image: " + firstLine(e.getMessage()));
         } finally {

@@ -1,5 +1,6 @@
 package io.qfserving.service.bench;
 
+import io.qfserving.service.testing.TestImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -41,6 +42,8 @@ import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What an operator sees, measured against the packaged server ({@code service/target/qf-serving.jar},
@@ -51,6 +54,9 @@ import org.apache.hc.core5.util.Timeout;
  *       count against the server's success counter.
  *   <li>{@code slow-senders}: 200 connections trickle bodies at 1 byte/s for 30 s (reconnecting
  *       when the server cuts them off) while 4 clients classify and the probes are polled.
+ *   <li>{@code decode-scaling} (needs {@code wrk}): a second server decodes JPEGs at a DCT scale; wrk
+ *       with 16 connections against each in turn, and top-1 agreement and the largest probability
+ *       change between the two, on the photos and on large generated scenes.
  *   <li>{@code sigterm}: 32 clients classify; SIGTERM after 10 s; every request sent must get an
  *       answer (200, 429 or 503) until the process is gone. With no balancer in front, a client
  *       reconnects here after a closing response, and waits out a 503's {@code Retry-After}.
@@ -65,6 +71,7 @@ public final class OperatorScenarios {
     private static final Path PHOTOS = Path.of(System.getProperty("qf.data.dir", "../../shared/data"), "photos");
 
     private static final int CONNECTIONS = 256;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final List<byte[]> photos;
     private final Server server;
@@ -90,7 +97,7 @@ public final class OperatorScenarios {
             System.out.println("SKIPPED: no photos at " + PHOTOS.toAbsolutePath() + " (set -Dqf.data.dir)");
             return;
         }
-        try (Server server = Server.start()) {
+        try (Server server = Server.start(List.of())) {
             OperatorScenarios scenarios = new OperatorScenarios(server);
             System.out.printf(Locale.ROOT, "%s: server ready in %.1f s (%s, %d photos, %d cores)%n", scenario, server.readySeconds,
                     JAR, scenarios.photos.size(), Runtime.getRuntime().availableProcessors());
@@ -98,7 +105,8 @@ public final class OperatorScenarios {
                 case "overload" -> scenarios.overload();
                 case "slow-senders" -> scenarios.slowSenders();
                 case "sigterm" -> scenarios.sigterm();
-                default -> throw new IllegalArgumentException("scenarios: overload, slow-senders, sigterm");
+                case "decode-scaling" -> scenarios.decodeScaling();
+                default -> throw new IllegalArgumentException("scenarios: overload, slow-senders, sigterm, decode-scaling");
             }
         }
         System.exit(0);
@@ -110,7 +118,7 @@ public final class OperatorScenarios {
      * alongside, gives the latency of accepted and refused requests apart.
      */
     private void overload() throws Exception {
-        Wrk wrk = new Wrk(server.uri("/"));
+        Wrk wrk = new Wrk(server.uri("/"), PHOTOS);
         wrk.run(16, 0, Duration.ofSeconds(20));
         Outcomes single = closedLoop(1, Duration.ofSeconds(15));
         Sampled capacity = sampled(() -> wrk.run(16, 0, Duration.ofSeconds(20)), Duration.ofSeconds(20));
@@ -183,6 +191,76 @@ public final class OperatorScenarios {
                 attacked.count(300, 999) + attacked.failures());
         System.out.println("probes quiet:  " + quietProbes);
         System.out.println("probes attack: " + probes + " (bar: every answer within 1 s)");
+    }
+
+    /**
+     * This server (full decoding, the default) against a second that decodes JPEGs at a DCT scale:
+     * wrk throughput in turns, on the photos and on large generated scenes, then what the models answer
+     * to the same images on both.
+     */
+    private void decodeScaling() throws Exception {
+        Path scenesFolder = Files.createTempDirectory("scenes");
+        List<byte[]> scenes = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            scenes.add(TestImages.jpeg(TestImages.scene(1200 + 40 * i, 900 + 30 * i, i)));
+            Files.write(scenesFolder.resolve(String.format(Locale.ROOT, "scene-%02d.jpg", i)), scenes.getLast());
+        }
+        try (Server scaling = Server.start(List.of("--qf.inference.decode-scaling=true"))) {
+            for (Path images : List.of(PHOTOS, scenesFolder)) {
+                String name = images == PHOTOS ? "photos" : "generated scenes";
+                Map<String, Wrk> wrk = Map.of("scaled", new Wrk(scaling.uri("/"), images), "full", new Wrk(server.uri("/"), images));
+                Map<String, Double> rates = new TreeMap<>();
+                for (String mode : List.of("scaled", "full")) {
+                    wrk.get(mode).run(16, 0, Duration.ofSeconds(10));
+                }
+                for (String mode : List.of("full", "scaled", "scaled", "full")) {
+                    Wrk.Result result = wrk.get(mode).run(16, 0, Duration.ofSeconds(15));
+                    rates.merge(mode, result.rate(200) / 2, Double::sum);
+                    System.out.printf(Locale.ROOT, "wrk, 16 connections, %s, decode %s: %s%n", name, mode, result);
+                }
+                System.out.printf(Locale.ROOT, "%s: decode scaling on vs off %.1f vs %.1f req/s = %.2fx%n", name,
+                        rates.get("scaled"), rates.get("full"), rates.get("scaled") / rates.get("full"));
+            }
+            for (String model : List.of("qf-mobilenet-v1-int8", "qf-mobilenet-v1", "qf-mobilenet-v2-int8")) {
+                System.out.printf(Locale.ROOT, "%s, photos: %s%n", model, agreement(model, photos, scaling));
+                System.out.printf(Locale.ROOT, "%s, generated scenes 1200x900 to 3160x2370: %s%n", model,
+                        agreement(model, scenes, scaling));
+            }
+        }
+    }
+
+    /** Top-1 agreement and the largest change of any class's probability, this server against another. */
+    private String agreement(String model, List<byte[]> images, Server other) throws IOException {
+        int agreed = 0;
+        double largestChange = 0;
+        for (byte[] image : images) {
+            Map<String, Double> here = scores(server, model, image);
+            Map<String, Double> there = scores(other, model, image);
+            agreed += top1(here).equals(top1(there)) ? 1 : 0;
+            for (var score : here.entrySet()) {
+                largestChange = Math.max(largestChange, Math.abs(score.getValue() - there.get(score.getKey())));
+            }
+        }
+        return String.format(Locale.ROOT, "top-1 agreement %d of %d = %.1f%% (bar >= 99%%), largest probability change %.4f", agreed,
+                images.size(), 100.0 * agreed / images.size(), largestChange);
+    }
+
+    private static String top1(Map<String, Double> scores) {
+        return scores.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    private Map<String, Double> scores(Server target, String model, byte[] image) throws IOException {
+        HttpPost post = new HttpPost(target.uri("/v1/models/" + model + ":classify?top_k=1000"));
+        post.setEntity(new ByteArrayEntity(image, ContentType.IMAGE_JPEG));
+        return http.execute(post, response -> {
+            JsonNode body = JSON.readTree(EntityUtils.toByteArray(response.getEntity()));
+            if (response.getCode() != 200) {
+                throw new IllegalStateException(model + " answered " + response.getCode() + ": " + body);
+            }
+            Map<String, Double> scores = new TreeMap<>();
+            body.path("predictions").forEach(p -> scores.put(p.path("synset").asString(), p.path("score").asDouble()));
+            return scores;
+        });
     }
 
     private void sigterm() throws Exception {
@@ -512,10 +590,12 @@ public final class OperatorScenarios {
         }
 
         private final URI base;
+        private final Path images;
         private final Path script;
 
-        Wrk(URI base) throws IOException {
+        Wrk(URI base, Path images) throws IOException {
             this.base = base;
+            this.images = images;
             this.script = Files.createTempFile("classify-photos", ".lua");
             try (var in = OperatorScenarios.class.getResourceAsStream("/bench/classify-photos.lua")) {
                 Files.write(script, in.readAllBytes());
@@ -525,7 +605,7 @@ public final class OperatorScenarios {
         Result run(int connections, double thinkMillis, Duration duration) throws IOException, InterruptedException {
             ProcessBuilder builder = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
                     "-s", script.toString(), base.toString());
-            builder.environment().put("PHOTOS", PHOTOS.toAbsolutePath().toString());
+            builder.environment().put("PHOTOS", images.toAbsolutePath().toString());
             builder.environment().put("DELAY_MS", Long.toString(Math.round(thinkMillis)));
             Process wrk = builder.redirectErrorStream(true).start();
             String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -608,7 +688,7 @@ public final class OperatorScenarios {
             this.management = management;
         }
 
-        static Server start() throws IOException, InterruptedException {
+        static Server start(List<String> args) throws IOException, InterruptedException {
             int http = freePort();
             int management = freePort();
             int grpc = freePort();
@@ -627,6 +707,7 @@ public final class OperatorScenarios {
             // Settings to try against the defaults, e.g. -Dbench.server-args=--qf.admission.max-limit=32
             command.addAll(
                     Arrays.asList(System.getProperty("bench.server-args", "").split(" ")).stream().filter(a -> !a.isBlank()).toList());
+            command.addAll(args);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Server server = new Server(process, http, management);
             while (!server.ready()) {

@@ -21,7 +21,7 @@ public final class SmallLimits {
 
     public static void stub(InferenceService inference) {
         given(inference.properties()).willReturn(new InferenceProperties("default", 5, DataSize.ofKilobytes(1), 1000, 4,
-                DataSize.ofKilobytes(4), Duration.ofSeconds(30), 0, true));
+                DataSize.ofKilobytes(4), Duration.ofSeconds(30), 0, false));
         given(inference.deadline(any())).willReturn(DEADLINE);
     }
 }

@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -150,16 +148,7 @@ final class RedisExperimentStore implements ExperimentStore {
         List<String> counts = counters == null ? List.of() : fields(counters, VariantTally.served(latency));
         List<String> args = new ArrayList<>(List.of(Long.toString(predictionTtl.toMillis()), Integer.toString(counts.size())));
         args.addAll(counts);
-        args.addAll(List.of("model", prediction.servedBy().model(), "version", prediction.servedBy().version(),
-                "variant", prediction.servedBy().variant(), "precision", prediction.servedBy().precision(),
-                "engine", prediction.servedBy().engine(), "transport", prediction.transport(), "top1", join(prediction.top1())));
-        if (counters != null) {
-            args.addAll(List.of("experiment", counters.experiment(), "revision", Long.toString(counters.revision()),
-                    "arm", counters.variant(), "versions", counters.versions()));
-        }
-        if (prediction.shadowTop1() != null) {
-            args.addAll(List.of("shadow_version", prediction.shadowVersion(), "shadow", join(prediction.shadowTop1())));
-        }
+        args.addAll(PredictionHash.fields(prediction));
         String key = predictionKey(requestId);
         // Waited for, briefly: feedback may reach another replica as soon as the answer is out.
         var written = redis.execute(SERVED, List.of(key, counters == null ? key : countersKey(counters)), args).then().toFuture();
@@ -178,23 +167,12 @@ final class RedisExperimentStore implements ExperimentStore {
     @Override
     public void shadowAnswered(String requestId, String shadowVersion, int[] shadowTop1) {
         fireAndForget("shadow answer", redis.execute(SET_IF_PRESENT, List.of(predictionKey(requestId)),
-                List.of("shadow_version", shadowVersion, "shadow", join(shadowTop1))).then());
+                PredictionHash.shadowFields(shadowVersion, shadowTop1)).then());
     }
 
     @Override
     public Optional<PendingPrediction> prediction(String requestId) {
-        Map<String, String> hash = hash("read prediction", predictionKey(requestId));
-        if (!hash.containsKey("top1")) {
-            return Optional.empty();
-        }
-        CounterKey counters = hash.containsKey("experiment")
-                ? new CounterKey(hash.get("experiment"), Long.parseLong(hash.get("revision")), hash.get("arm"), hash.get("versions"))
-                : null;
-        return Optional.of(new PendingPrediction(
-                new PendingPrediction.ServedBy(hash.get("model"), hash.get("version"), hash.get("variant"), hash.get("precision"),
-                        hash.get("engine")),
-                hash.get("transport"), counters, split(hash.get("top1")), hash.get("shadow_version"),
-                hash.containsKey("shadow") ? split(hash.get("shadow")) : null));
+        return PredictionHash.read(hash("read prediction", predictionKey(requestId)));
     }
 
     @Override
@@ -301,13 +279,5 @@ final class RedisExperimentStore implements ExperimentStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the Redis script " + name, e);
         }
-    }
-
-    private static String join(int[] values) {
-        return Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(","));
-    }
-
-    private static int[] split(String values) {
-        return Arrays.stream(values.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 }

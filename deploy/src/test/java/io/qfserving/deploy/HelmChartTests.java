@@ -238,8 +238,9 @@ class HelmChartTests {
             V1Container container = chart.container();
             assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "5");
             assertThat(chart.env("QF_SHUTDOWN_DRAIN")).contains("5s");
-            assertThat(podSpec(chart).getTerminationGracePeriodSeconds()).as("preStop, drain and 30 s of graceful shutdown")
-                    .isGreaterThanOrEqualTo(5 + 5 + 30);
+            assertThat(podSpec(chart).getTerminationGracePeriodSeconds())
+                    .as("preStop, drain, the 1 s of refusals (qf.shutdown.refusal) and 30 s of graceful shutdown")
+                    .isGreaterThanOrEqualTo(5 + 5 + 1 + 30);
         }
 
         @Test

@@ -1,4 +1,4 @@
--- wrk script: POST /v1/classify with each photo of $PHOTOS in turn, an optional mean think time
+-- wrk script: POST $CLASSIFY_PATH (default /v1/classify) with each photo of $PHOTOS in turn, an optional mean think time
 -- ($DELAY_MS) between a connection's requests, and the answers counted by status.
 local photos = {}
 local listing = io.popen('ls "' .. os.getenv("PHOTOS") .. '"')
@@ -10,6 +10,7 @@ end
 listing:close()
 
 local think = tonumber(os.getenv("DELAY_MS") or "0")
+local path = os.getenv("CLASSIFY_PATH") or "/v1/classify"
 local threads = {}
 local next = 0
 
@@ -23,7 +24,7 @@ end
 
 function request()
   next = next + 1
-  return wrk.format("POST", "/v1/classify", {["Content-Type"] = "image/jpeg"}, photos[next % #photos + 1])
+  return wrk.format("POST", path, {["Content-Type"] = "image/jpeg"}, photos[next % #photos + 1])
 end
 
 -- Exponentially distributed think times (mean $DELAY_MS): with a fixed one, connections answered

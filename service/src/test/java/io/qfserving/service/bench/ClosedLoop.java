@@ -110,6 +110,11 @@ final class ClosedLoop implements AutoCloseable {
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", "2"));
     }
 
+    /** Seconds each measured round lasts. */
+    double seconds() {
+        return seconds;
+    }
+
     String describe() {
         return String.format(Locale.ROOT, "%d images, %d cores, rounds of %.0f s after %.0f s of warm-up", images.size(), CORES,
                 seconds, warmup);
@@ -214,10 +219,13 @@ final class ClosedLoop implements AutoCloseable {
         http.close();
     }
 
+    /** The benchmark photos ({@code bench.images}, else the shared data's photos). */
+    static final Path PHOTOS =
+            Path.of(System.getProperty("bench.images", System.getProperty("qf.data.dir", "../../shared/data") + "/photos"));
+
     /** The benchmark photos when present (realistic decode cost), else generated scenes of their size. */
     private static List<byte[]> images() throws IOException {
-        Path folder = Path.of(System.getProperty("bench.images",
-                System.getProperty("qf.data.dir", "../../shared/data") + "/photos"));
+        Path folder = PHOTOS;
         if (Files.isDirectory(folder)) {
             try (Stream<Path> files = Files.list(folder)) {
                 List<byte[]> photos = new ArrayList<>();

@@ -118,7 +118,7 @@ public final class OperatorScenarios {
      * alongside, gives the latency of accepted and refused requests apart.
      */
     private void overload() throws Exception {
-        Wrk wrk = new Wrk(server.uri("/"), PHOTOS);
+        Wrk wrk = new Wrk(server.uri("/v1/classify"), PHOTOS);
         wrk.run(16, 0, Duration.ofSeconds(20));
         Outcomes single = closedLoop(1, Duration.ofSeconds(15));
         Sampled capacity = sampled(() -> wrk.run(16, 0, Duration.ofSeconds(20)), Duration.ofSeconds(20));
@@ -208,7 +208,8 @@ public final class OperatorScenarios {
         try (Server scaling = Server.start(List.of("--qf.inference.decode-scaling=true"))) {
             for (Path images : List.of(PHOTOS, scenesFolder)) {
                 String name = images == PHOTOS ? "photos" : "generated scenes";
-                Map<String, Wrk> wrk = Map.of("scaled", new Wrk(scaling.uri("/"), images), "full", new Wrk(server.uri("/"), images));
+                Map<String, Wrk> wrk =
+                        Map.of("scaled", new Wrk(scaling.uri("/v1/classify"), images), "full", new Wrk(server.uri("/v1/classify"), images));
                 Map<String, Double> rates = new TreeMap<>();
                 for (String mode : List.of("scaled", "full")) {
                     wrk.get(mode).run(16, 0, Duration.ofSeconds(10));
@@ -565,67 +566,6 @@ public final class OperatorScenarios {
                         failures.getOrDefault(name, new AtomicInteger()).get()));
             });
             return text.toString();
-        }
-    }
-
-    /** The wrk load generator (Debian's wrk) running {@code classify-photos.lua}. */
-    private static final class Wrk {
-
-        record Result(Map<Integer, Integer> statuses, int errors, double seconds) {
-
-            int count(int from, int to) {
-                return statuses.entrySet().stream().filter(e -> e.getKey() >= from && e.getKey() <= to).mapToInt(Map.Entry::getValue).sum();
-            }
-
-            /** Answers a second with that status, or every answer and error for 0. */
-            double rate(int status) {
-                return (status == 0 ? count(0, 999) + errors : count(status, status)) / seconds;
-            }
-
-            @Override
-            public String toString() {
-                return String.format(Locale.ROOT, "%.1f req/s: 2xx %.1f/s, 429 %.1f/s, other %d, socket errors %d", rate(0), rate(200),
-                        rate(429), count(0, 999) - count(200, 200) - count(429, 429), errors);
-            }
-        }
-
-        private final URI base;
-        private final Path images;
-        private final Path script;
-
-        Wrk(URI base, Path images) throws IOException {
-            this.base = base;
-            this.images = images;
-            this.script = Files.createTempFile("classify-photos", ".lua");
-            try (var in = OperatorScenarios.class.getResourceAsStream("/bench/classify-photos.lua")) {
-                Files.write(script, in.readAllBytes());
-            }
-        }
-
-        Result run(int connections, double thinkMillis, Duration duration) throws IOException, InterruptedException {
-            ProcessBuilder builder = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
-                    "-s", script.toString(), base.toString());
-            builder.environment().put("PHOTOS", images.toAbsolutePath().toString());
-            builder.environment().put("DELAY_MS", Long.toString(Math.round(thinkMillis)));
-            Process wrk = builder.redirectErrorStream(true).start();
-            String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (wrk.waitFor() != 0) {
-                throw new IllegalStateException("wrk failed: " + output);
-            }
-            Map<Integer, Integer> statuses = new TreeMap<>();
-            Matcher status = Pattern.compile("^status (\\d+) (\\d+)$", Pattern.MULTILINE).matcher(output);
-            while (status.find()) {
-                statuses.put(Integer.parseInt(status.group(1)), Integer.parseInt(status.group(2)));
-            }
-            return new Result(statuses, Integer.parseInt(value(output, "errors")), Double.parseDouble(value(output, "seconds")));
-        }
-
-        private static String value(String output, String name) {
-            Matcher matcher = Pattern.compile("^" + name + " (\\S+)$", Pattern.MULTILINE).matcher(output);
-            if (!matcher.find()) {
-                throw new IllegalStateException("no " + name + " in wrk's output: " + output);
-            }
-            return matcher.group(1);
         }
     }
 

@@ -19,7 +19,9 @@ import io.qfserving.service.metrics.MetricNames;
 import io.qfserving.service.repository.EngineProperties;
 import io.qfserving.service.repository.ModelRef;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,7 +43,8 @@ import org.springframework.core.env.Environment;
  * <p>Settings (system properties): {@code bench.model} (models to measure one after the other, comma-separated;
  * default qf-mobilenet-v1-int8),
  * {@code bench.concurrency} (1,4,16), {@code bench.rounds} per cell (3), {@code bench.modes}
- * (raw,in-process,http,grpc), {@code bench.server.args} (extra server arguments, e.g. {@code --qf.engine.threads=0}),
+ * (raw,in-process,http,grpc,wrk; wrk is HTTP from Debian's wrk, a process that shares neither JIT nor GC
+ * with the server, beside the in-JVM clients, over the photos only), {@code bench.server.args} (extra server arguments, e.g. {@code --qf.engine.threads=0}),
  * {@code bench.repository}, {@code bench.jit-warmup} (the most seconds of unmeasured load per mode before a model's
  * first cell, while the JIT settles; 240), and those of {@link ClosedLoop}.
  */
@@ -59,7 +62,7 @@ public final class ServingBenchmark {
         int[] concurrencies =
                 Arrays.stream(System.getProperty("bench.concurrency", "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
-        List<String> modes = List.of(System.getProperty("bench.modes", "raw,in-process,http,grpc").split(","));
+        List<String> modes = List.of(System.getProperty("bench.modes", "raw,in-process,http,grpc,wrk").split(","));
 
         List<String> serverArgs = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
                 "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0", "--logging.level.root=WARN"));
@@ -104,6 +107,14 @@ public final class ServingBenchmark {
             calls.put("grpc",
                     image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));
             calls.keySet().retainAll(modes);
+            Wrk wrk = null;
+            if (modes.contains("wrk") && Wrk.installed() && Files.isDirectory(ClosedLoop.PHOTOS)) {
+                wrk = new Wrk(uri, ClosedLoop.PHOTOS);
+                wrk.run(Arrays.stream(concurrencies).max().orElseThrow(), 0, Duration.ofSeconds(20));
+            } else if (modes.contains("wrk")) {
+                System.out.println("  wrk: skipped (needs wrk on the PATH and the photos at " + ClosedLoop.PHOTOS + ")");
+            }
+            Map<Integer, Double> wrkRates = new LinkedHashMap<>();
             try {
                 int busiest = Arrays.stream(concurrencies).max().orElseThrow();
                 for (var call : calls.entrySet()) {
@@ -124,6 +135,10 @@ public final class ServingBenchmark {
                                     .add(load.measure(call.getKey(), concurrency, call.getValue()));
                             batches.merge(call.getKey(), Batches.of(batchSizes).since(before), Batches::plus);
                         }
+                        if (wrk != null) {
+                            double rate = wrk.run(concurrency, 0, Duration.ofSeconds(Math.round(load.seconds()))).rate(200);
+                            wrkRates.merge(concurrency, rate / rounds, Double::sum);
+                        }
                     }
                     cell.forEach((mode, parts) -> {
                         ClosedLoop.Result merged = ClosedLoop.Result.merge(parts);
@@ -133,6 +148,11 @@ public final class ServingBenchmark {
                 }
                 if (results.containsKey("raw")) {
                     print(results, concurrencies);
+                    for (int i = 0; i < concurrencies.length && !wrkRates.isEmpty(); i++) {
+                        double rate = wrkRates.get(concurrencies[i]);
+                        System.out.printf(Locale.ROOT, "wrk (external), %d connections: %.1f req/s = %.2fx raw%n", concurrencies[i], rate,
+                                rate / results.get("raw").get(i).throughput());
+                    }
                 }
             } finally {
                 channel.shutdownNow();

@@ -84,11 +84,11 @@ class Preprocessor implements DisposableBean, RepositoryListener {
         }
         ImagePreprocessor graph = graphs.computeIfAbsent(spec,
                 p -> new ImagePreprocessor(p.height(), p.width(), p.normalization()));
+        int scale = format == ImageFormat.JPEG && properties.decodeScaling() ? graph.jpegScale(size.width, size.height) : 1;
         // Waiting here, a request thread is not runnable: the cores go to the decoders at work and
         // to cheap work (refusals, probes, receiving bodies), not to dozens of decoders at once.
         decoding.acquireUninterruptibly();
         try {
-            int scale = format == ImageFormat.JPEG && properties.decodeScaling() ? graph.jpegScale(size.width, size.height) : 1;
             return graph.apply(image, scale);
         } catch (TFInvalidArgumentException | TensorFlowException e) {
             throw ServingException.badRequest("cannot decode the " + format + " image: " + firstLine(e.getMessage()));

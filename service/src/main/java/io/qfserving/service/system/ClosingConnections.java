@@ -25,7 +25,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.LOWEST_PRECEDENCE - 1)
 class ClosingConnections extends OncePerRequestFilter {
 
-    static final String REFUSAL = "the server is shutting down; retry on another replica";
+    private static final String REFUSAL = "the server is shutting down; retry on another replica";
 
     private volatile boolean closing;
     private volatile String retryAfter;

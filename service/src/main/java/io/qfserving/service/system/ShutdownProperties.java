@@ -23,6 +23,6 @@ public record ShutdownProperties(
 
     /** Whole seconds a refused client should wait: past the end of the refusal, when connecting fails before anything is sent. */
     long retryAfterSeconds() {
-        return (refusal.toMillis() + 999) / 1000 + 1;
+        return Math.ceilDiv(refusal.toMillis(), 1000) + 1;
     }
 }

@@ -68,7 +68,7 @@ public final class OperatorScenarios {
 
     private static final Path JAR = Path.of(System.getProperty("bench.jar", "target/qf-serving.jar"));
     private static final Path REPOSITORY = Path.of(System.getProperty("bench.repository", "../models/repository"));
-    private static final Path PHOTOS = Path.of(System.getProperty("qf.data.dir", "../../shared/data"), "photos");
+    private static final Path PHOTOS = ClosedLoop.PHOTOS;
 
     private static final int CONNECTIONS = 256;
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -313,10 +313,6 @@ public final class OperatorScenarios {
                 .map(t -> String.format(Locale.ROOT, "%.3f", t)).toList());
     }
 
-    private int post(byte[] photo) throws IOException {
-        return classify(photo).status();
-    }
-
     private record Answer(int status, long retryAfterSeconds) {}
 
     private Answer classify(byte[] photo) throws IOException {
@@ -382,7 +378,7 @@ public final class OperatorScenarios {
 
     private void send(Outcomes outcomes, byte[] photo, long since) {
         try {
-            outcomes.record(post(photo), System.nanoTime() - since);
+            outcomes.record(classify(photo).status(), System.nanoTime() - since);
         } catch (IOException e) {
             outcomes.failed.incrementAndGet();
         }

@@ -1,6 +1,7 @@
 package io.qfserving.service.admission;
 
 import io.qfserving.service.inference.InferenceProperties;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.server.GlobalServerInterceptor;
@@ -22,6 +23,11 @@ class AdmissionConfiguration {
                     + " body of the largest size allowed (qf.inference.max-image-size / max-request-size: " + largest + " bytes)");
         }
         return new ReceivedBodies(inference.maxImageSize().toBytes(), inference.maxRequestSize().toBytes(), properties);
+    }
+
+    @Bean
+    TomcatConnectorCustomizer socketReadBuffer(AdmissionProperties properties) {
+        return connector -> connector.setProperty("socket.appReadBufSize", Long.toString(properties.readBuffer().toBytes()));
     }
 
     @Bean

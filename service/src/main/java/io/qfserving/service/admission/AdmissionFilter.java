@@ -27,6 +27,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class AdmissionFilter extends OncePerRequestFilter {
 
+    private static final ErrorResponses.Prepared REFUSED = ErrorResponses.prepare(ErrorKind.OVERLOADED, Admission.REFUSAL);
+
     private final Admission admission;
     private final ReceivedBodies bodies;
 
@@ -65,7 +67,7 @@ class AdmissionFilter extends OncePerRequestFilter {
             return;
         }
         if (admission.refuseEarly()) {
-            ErrorResponses.write(request, response, overloaded());
+            REFUSED.write(request, response);
             return;
         }
         if (MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType(request))) {
@@ -83,7 +85,7 @@ class AdmissionFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Optional<Admission.Permit> permit = admission.tryAcquire();
         if (permit.isEmpty()) {
-            ErrorResponses.write(request, response, overloaded());
+            REFUSED.write(request, response);
             return;
         }
         Admission.Outcome outcome = Admission.Outcome.OTHER;
@@ -93,10 +95,6 @@ class AdmissionFilter extends OncePerRequestFilter {
         } finally {
             permit.get().release(outcome);
         }
-    }
-
-    private static ServingException overloaded() {
-        return new ServingException(ErrorKind.OVERLOADED, Admission.REFUSAL);
     }
 
     private static MediaType contentType(HttpServletRequest request) {

@@ -7,12 +7,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.grpc.StatusException;
 import io.qfserving.proto.inference.GRPCInferenceServiceGrpc;
 import io.qfserving.proto.v1.ClassificationServiceGrpc;
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.GrpcErrors;
-import io.qfserving.service.errors.ServingException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,6 +28,8 @@ class AdmissionInterceptor implements ServerInterceptor {
     private static final Set<String> UNARY = Set.of(ClassificationServiceGrpc.getClassifyMethod().getFullMethodName(),
             GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName());
     private static final Set<String> STREAMING = Set.of(ClassificationServiceGrpc.getClassifyStreamMethod().getFullMethodName());
+
+    private static final Status REFUSED = Status.fromCode(ErrorKind.OVERLOADED.grpc()).withDescription(Admission.REFUSAL);
 
     private final Admission admission;
 
@@ -85,8 +85,7 @@ class AdmissionInterceptor implements ServerInterceptor {
     }
 
     private static void refuse(ServerCall<?, ?> call) {
-        StatusException refusal = GrpcErrors.exception(new ServingException(ErrorKind.OVERLOADED, Admission.REFUSAL));
-        call.close(refusal.getStatus(), refusal.getTrailers());
+        call.close(REFUSED, GrpcErrors.trailers(ErrorKind.OVERLOADED));
     }
 
     /** Returns the call's permit when it closes, with what its status says about capacity. */

@@ -32,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxReceiving the most memory all HTTP bodies being received or served may hold together
  *     (429 past it); one body holds at most its own limit ({@code qf.inference.max-image-size} or
  *     {@code max-request-size}), and a slow sender only what it has sent
+ * @param readBuffer each HTTP connection's socket read buffer. Bodies are read through it, refused ones
+ *     too (to the end, so the connection stays open): 32KB reads a 100 KB photo in 4 reads instead of
+ *     Tomcat's default 8KB's 13, and measured a refusal at 0.12 ms of CPU instead of 0.16 ms
  */
 @Validated
 @ConfigurationProperties("qf.admission")
@@ -42,7 +45,13 @@ record AdmissionProperties(
         @Min(1) @DefaultValue("24") int maxLimit,
         @DecimalMin("1.0") @DefaultValue("3.0") double rttTolerance,
         @DefaultValue("10s") Duration bodyTimeout,
-        @DefaultValue("256MB") DataSize maxReceiving) {
+        @DefaultValue("256MB") DataSize maxReceiving,
+        @DefaultValue("32KB") DataSize readBuffer) {
+
+    @AssertTrue(message = "read-buffer must be between 1KB and 1MB")
+    boolean isReadBufferSensible() {
+        return readBuffer.toBytes() >= 1024 && readBuffer.toBytes() <= 1024 * 1024;
+    }
 
     @AssertTrue(message = "the limits must be ordered: min-limit <= initial-limit <= max-limit")
     boolean isLimitsOrdered() {

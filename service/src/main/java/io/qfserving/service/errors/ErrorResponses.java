@@ -20,27 +20,42 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     /**
-     * Written straight to the response, without a dispatch to the error page (admission refusals, at
-     * the rate overload brings); the connection stays open for the client's next request.
+     * An answer serialized once, for the fixed errors that filters give at the rate overload brings
+     * (admission refusals, shutdown): written straight to the response, without a dispatch to the
+     * error page, and the connection stays open for the client's next request.
      */
-    public static void write(HttpServletRequest request, HttpServletResponse response, ServingException failure) throws IOException {
-        ErrorKind kind = failure.kind();
-        response.setStatus(kind.http().value());
-        addHeaders(response, kind);
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (ProblemDetailsAdvice.isOpenInferenceProtocol(request.getRequestURI())) {
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            body.put("error", failure.getMessage());
-        } else {
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            ProblemDetail problem = ProblemDetailsAdvice.problem(kind, failure.getMessage());
-            body.put("type", problem.getType().toString());
-            body.put("title", problem.getTitle());
-            body.put("status", problem.getStatus());
-            body.put("detail", problem.getDetail());
-            body.put("error", problem.getDetail());
+    public static final class Prepared {
+
+        private final ErrorKind kind;
+        private final byte[] problem;
+        private final byte[] openInferenceProtocol;
+
+        private Prepared(ErrorKind kind, String message) {
+            this.kind = kind;
+            ProblemDetail detail = ProblemDetailsAdvice.problem(kind, message);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", detail.getType().toString());
+            body.put("title", detail.getTitle());
+            body.put("status", detail.getStatus());
+            body.put("detail", detail.getDetail());
+            body.put("error", detail.getDetail());
+            this.problem = JSON.writeValueAsBytes(body);
+            this.openInferenceProtocol = JSON.writeValueAsBytes(Map.of("error", message));
         }
-        response.getOutputStream().write(JSON.writeValueAsBytes(body));
+
+        public void write(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setStatus(kind.http().value());
+            addHeaders(response, kind);
+            boolean oip = ProblemDetailsAdvice.isOpenInferenceProtocol(request.getRequestURI());
+            response.setContentType(oip ? MediaType.APPLICATION_JSON_VALUE : MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            byte[] body = oip ? openInferenceProtocol : problem;
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        }
+    }
+
+    public static Prepared prepare(ErrorKind kind, String message) {
+        return new Prepared(kind, message);
     }
 
     /**

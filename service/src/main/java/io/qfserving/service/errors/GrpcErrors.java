@@ -33,17 +33,23 @@ public class GrpcErrors implements GrpcExceptionHandler {
         return exception(failure);
     }
 
-    /**
-     * The failure as a status with trailers: {@code qf-error-kind}, and for an overloaded server the
-     * retry pushback gRPC clients honour ({@code grpc-retry-pushback-ms}, gRFC A6), as HTTP's Retry-After.
-     */
+    /** The failure as a status with its {@link #trailers}. */
     public static StatusException exception(ServingException failure) {
+        return status(failure).asException(trailers(failure.kind()));
+    }
+
+    /**
+     * The trailers every failure of a kind carries: {@code qf-error-kind}, and for an overloaded server
+     * the retry pushback gRPC clients honour ({@code grpc-retry-pushback-ms}, gRFC A6), as HTTP's
+     * Retry-After. New each time: the transport changes the trailers it sends.
+     */
+    public static Metadata trailers(ErrorKind kind) {
         Metadata trailers = new Metadata();
-        trailers.put(KIND, failure.kind().name().toLowerCase(Locale.ROOT));
-        if (failure.kind() == ErrorKind.OVERLOADED) {
+        trailers.put(KIND, kind.name().toLowerCase(Locale.ROOT));
+        if (kind == ErrorKind.OVERLOADED) {
             trailers.put(RETRY_PUSHBACK, Long.toString(Long.parseLong(ErrorKind.RETRY_AFTER_SECONDS) * 1000));
         }
-        return status(failure).asException(trailers);
+        return trailers;
     }
 
     /** The status a failure maps to (also sent in-band by streaming calls). */

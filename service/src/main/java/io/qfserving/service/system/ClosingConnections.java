@@ -2,7 +2,6 @@ package io.qfserving.service.system;
 
 import io.qfserving.service.errors.ErrorKind;
 import io.qfserving.service.errors.ErrorResponses;
-import io.qfserving.service.errors.ServingException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,7 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.LOWEST_PRECEDENCE - 1)
 class ClosingConnections extends OncePerRequestFilter {
 
-    private static final String REFUSAL = "the server is shutting down; retry on another replica";
+    private static final ErrorResponses.Prepared REFUSED = ErrorResponses.prepare(ErrorKind.UNAVAILABLE,
+            "the server is shutting down; retry on another replica");
 
     private volatile boolean closing;
     private volatile String retryAfter;
@@ -47,7 +47,7 @@ class ClosingConnections extends OncePerRequestFilter {
         String refusedFor = retryAfter;
         if (refusedFor != null) {
             response.setHeader(HttpHeaders.RETRY_AFTER, refusedFor);
-            ErrorResponses.write(request, response, new ServingException(ErrorKind.UNAVAILABLE, REFUSAL));
+            REFUSED.write(request, response);
             return;
         }
         chain.doFilter(request, response);

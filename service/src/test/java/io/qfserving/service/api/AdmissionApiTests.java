@@ -30,11 +30,14 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /**
  * Admission end to end, with a limit of one request in progress. Every call returns its permit,
@@ -63,6 +66,9 @@ class AdmissionApiTests {
 
     @Autowired
     MeterRegistry registry;
+
+    @Autowired
+    WebServerApplicationContext context;
 
     private final List<Socket> senders = new ArrayList<>();
 
@@ -151,6 +157,12 @@ class AdmissionApiTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 0);
         assertThat(registry.get(MetricNames.ADMISSION_REFUSED).functionCounter().count())
                 .as("none refused: each call found the permit free").isEqualTo(refusedBefore);
+    }
+
+    @Test
+    void bodiesAreReadThroughTheConfiguredSocketBuffer() {
+        Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+        assertThat(String.valueOf(connector.getProperty("socket.appReadBufSize"))).isEqualTo("32768");
     }
 
     @Test

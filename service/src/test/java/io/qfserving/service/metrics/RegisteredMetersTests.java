@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcServerInterceptor;
 import io.qfserving.service.testing.EmbeddedModelsTest;
 import io.qfserving.service.testing.Http;
 import io.qfserving.service.testing.TestImages;
@@ -16,6 +17,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,6 +39,9 @@ class RegisteredMetersTests {
     @Autowired
     MeterRegistry registry;
 
+    @Autowired
+    ApplicationContext context;
+
     @Test
     void everyMeterOfTheServerIsNamedInMetricNamesAndDescribed() {
         Http http = new Http(port);
@@ -51,6 +57,17 @@ class RegisteredMetersTests {
         await().untilAsserted(() -> assertThat(names(ours())).containsAll(expected));
         assertThat(names(ours())).isSubsetOf(MetricNamesTests.all());
         assertThat(ours()).allSatisfy(meter -> assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank());
+    }
+
+    /** Spring's own per-request observations would time every call, refusals included, a second time. */
+    @Test
+    void requestsAreObservedOnlyByOurOwnMeters() {
+        Http http = new Http(port);
+        assertThat(http.post("/v1/classify", "image/jpeg", TestImages.jpeg(TestImages.scene(224, 224, 3))).status()).isEqualTo(200);
+
+        assertThat(context.getBeanNamesForType(ServerHttpObservationFilter.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(ObservationGrpcServerInterceptor.class)).isEmpty();
+        assertThat(registry.find("http.server.requests").meters()).isEmpty();
     }
 
     private List<Meter> ours() {

@@ -5,6 +5,8 @@ import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.server.GlobalServerInterceptor;
+import org.springframework.web.multipart.MultipartResolver;
+import org.springframework.web.servlet.DispatcherServlet;
 
 /** Admission for both transports, declared here rather than scanned, so that MVC slice tests do without it. */
 @Configuration(proxyBeanMethods = false)
@@ -28,6 +30,12 @@ class AdmissionConfiguration {
     @Bean
     TomcatConnectorCustomizer socketReadBuffer(AdmissionProperties properties) {
         return connector -> connector.setProperty("socket.appReadBufSize", Long.toString(properties.readBuffer().toBytes()));
+    }
+
+    /** Named as the DispatcherServlet looks it up, in place of Boot's resolver that has the container parse uploads. */
+    @Bean(DispatcherServlet.MULTIPART_RESOLVER_BEAN_NAME)
+    MultipartResolver multipartResolver(InferenceProperties inference) {
+        return new ReceivedMultipartResolver(inference.maxImageSize().toBytes(), inference.maxImagesPerRequest());
     }
 
     @Bean

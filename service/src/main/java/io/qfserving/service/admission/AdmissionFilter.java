@@ -22,8 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       bodies held together ({@code qf.admission.max-receiving}: 429 past it).
  *   <li>With the whole body in memory, the request takes a permit (or gets a 429) and goes on.
  * </ol>
- * Multipart uploads are parsed by the servlet container itself, which reads them on the request
- * thread; they take their permit before it does.
+ * Multipart uploads are received the same way and parsed from the received body
+ * ({@link ReceivedMultipartResolver}).
  */
 class AdmissionFilter extends OncePerRequestFilter {
 
@@ -70,11 +70,11 @@ class AdmissionFilter extends OncePerRequestFilter {
             REFUSED.write(request, response);
             return;
         }
-        if (MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType(request))) {
-            runAdmitted(request, response, chain);
-            return;
-        }
-        long limit = request.getRequestURI().startsWith("/v2/") ? bodies.requestLimit() : bodies.imageLimit();
+        // A raw image body has the image limit; tensors and multipart uploads (parsed from the
+        // received body by ReceivedMultipartResolver) have the request limit.
+        boolean wholeRequest = request.getRequestURI().startsWith("/v2/")
+                || MediaType.MULTIPART_FORM_DATA.isCompatibleWith(contentType(request));
+        long limit = wholeRequest ? bodies.requestLimit() : bodies.imageLimit();
         ServingException refused = bodies.receive(request, response, limit);
         if (refused != null) {
             ErrorResponses.sendError(response, refused);

@@ -102,6 +102,11 @@ final class ReceivedBodies {
         return true;
     }
 
+    /** Leaves what became of a request's body on it, for {@link #received} in the dispatch that follows. */
+    static void attach(HttpServletRequest request, Received outcome) {
+        request.setAttribute(OUTCOME, outcome);
+    }
+
     /** What the receiver left on a request it dispatched. */
     Received received(HttpServletRequest request) {
         Object outcome = request.getAttribute(OUTCOME);
@@ -208,7 +213,7 @@ final class ReceivedBodies {
 
         private void finish(Received outcome) {
             if (finished.compareAndSet(false, true)) {
-                async.getRequest().setAttribute(OUTCOME, outcome);
+                attach((HttpServletRequest) async.getRequest(), outcome);
                 async.dispatch();
             }
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qfserving.service.metrics.MetricNames;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletInputStream;
 import java.time.Duration;
@@ -29,10 +30,12 @@ class AdmissionFilterTests {
     private final ReceivedBodies bodies = new ReceivedBodies(1 << 20, 1 << 20, properties);
     private final AdmissionFilter filter = new AdmissionFilter(admission, bodies);
 
-    /** A multipart upload, which is admitted before the container reads it. */
-    private static MockHttpServletRequest upload() {
+    /** A classify whose body has been received: the dispatch that takes its permit. */
+    private static MockHttpServletRequest received() {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/v1/classify");
-        request.setContentType("multipart/form-data; boundary=b");
+        request.setContentType("image/jpeg");
+        request.setDispatcherType(DispatcherType.ASYNC);
+        ReceivedBodies.attach(request, new ReceivedBodies.Received(new byte[] {1, 2, 3}, null));
         return request;
     }
 
@@ -63,7 +66,7 @@ class AdmissionFilterTests {
         };
         Thread first = Thread.ofPlatform().start(() -> {
             try {
-                filter.doFilter(upload(), new MockHttpServletResponse(), slow);
+                filter.doFilter(received(), new MockHttpServletResponse(), slow);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -91,7 +94,7 @@ class AdmissionFilterTests {
         assertThat(registry.get(MetricNames.ADMISSION_REFUSED).functionCounter().count()).isEqualTo(2);
 
         MockHttpServletResponse next = new MockHttpServletResponse();
-        filter.doFilter(upload(), next, (request, response) -> {});
+        filter.doFilter(received(), next, (request, response) -> {});
         assertThat(next.getStatus()).as("admitted again once the first finished").isEqualTo(200);
     }
 

@@ -16,6 +16,7 @@ import io.qfserving.proto.v1.ClassificationServiceGrpc;
 import io.qfserving.proto.v1.ClassifyRequest;
 import io.qfserving.proto.v1.ClassifyResponse;
 import io.qfserving.service.metrics.MetricNames;
+import io.qfserving.service.testing.BatchGate;
 import io.qfserving.service.testing.EmbeddedModelsTest;
 import io.qfserving.service.testing.Http;
 import io.qfserving.service.testing.TestImages;
@@ -27,7 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.catalina.connector.Connector;
@@ -38,14 +41,15 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.annotation.Import;
 
 /**
  * Admission end to end, with a limit of one request in progress. Every call returns its permit,
- * whatever its outcome, on both transports. Senders that open a request and then trickle or stall its body hold neither a request thread nor
- * a place in the admission limit: with four request threads and sixteen stalled senders, classify
- * and the probes still answer, and each stalled sender gets a 408 when the body timeout passes.
- * A stalled multipart upload does hold its place (the container parses it on the request thread),
- * which here, with a limit of one, shows what a refusal looks like on each API and transport.
+ * whatever its outcome, on both transports. Senders that open a request and then trickle or stall its
+ * body (raw, tensors or a multipart upload) hold neither a request thread nor a place in the admission
+ * limit: with four request threads and sixteen stalled senders, classify and the probes still answer,
+ * and each stalled sender gets a 408 when the body timeout passes. A classify held in the engine by a
+ * {@link BatchGate} holds the one place, which shows what a refusal looks like on each API and transport.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "qf.repository.path=" + EmbeddedModelsTest.REPOSITORY,
@@ -57,9 +61,11 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
         "qf.admission.max-limit=1",
         "spring.grpc.server.inprocess.name=slow-senders",
 })
+@Import(BatchGate.class)
 class AdmissionApiTests {
 
     private static final int STALLED = 16;
+    private static final String MULTIPART = "multipart/form-data; boundary=b";
 
     @LocalServerPort
     int port;
@@ -70,7 +76,15 @@ class AdmissionApiTests {
     @Autowired
     WebServerApplicationContext context;
 
+    @Autowired
+    BatchGate gate;
+
     private final List<Socket> senders = new ArrayList<>();
+
+    @AfterEach
+    void openGate() {
+        gate.open();
+    }
 
     @AfterEach
     void hangUp() throws IOException {
@@ -102,9 +116,12 @@ class AdmissionApiTests {
     @Test
     void stalledBodiesHoldNoThreadNorPermitAndTimeOutWith408() throws IOException {
         byte[] jpeg = TestImages.jpeg(TestImages.scene(160, 120, 3));
+        List<StalledKind> kinds = List.of(new StalledKind("/v1/classify", "image/jpeg", "\"type\":\"urn:qf-serving:problem:body-timeout\""),
+                new StalledKind("/v2/models/qf-mobilenet-v1/infer", "application/json", "{\"error\":\"the request body did not arrive"),
+                new StalledKind("/v1/classify", MULTIPART, "\"type\":\"urn:qf-serving:problem:body-timeout\""));
         for (int i = 0; i < STALLED; i++) {
-            stall(i % 2 == 0 ? "/v1/classify" : "/v2/models/qf-mobilenet-v1/infer",
-                    i % 2 == 0 ? "image/jpeg" : "application/json", 100_000, new byte[] {'{'});
+            StalledKind kind = kinds.get(i % kinds.size());
+            stall(kind.path(), kind.contentType(), 100_000, new byte[] {'-'});
         }
         // Every stalled body is being received (each holds its first 16 KB chunk of the budget) before
         // classify takes the one permit; a sender arriving while it is held would be refused instead.
@@ -114,20 +131,23 @@ class AdmissionApiTests {
 
         Http.Response classified = http.post("/v1/classify", "image/jpeg", jpeg);
         assertThat(classified.status()).as(classified.text()).isEqualTo(200);
+        Http.Response uploaded = http.postFiles("/v1/classify", Map.of("a.jpg", jpeg));
+        assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(200);
         assertThat(http.get("/v2/health/live").status()).isEqualTo(200);
         assertThat(registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value()).isZero();
 
         for (int i = 0; i < STALLED; i++) {
             String response = response(senders.get(i));
             assertThat(response).startsWith("HTTP/1.1 408 ").containsIgnoringCase("Connection: close")
-                    .contains(i % 2 == 0 ? "\"type\":\"urn:qf-serving:problem:body-timeout\""
-                            : "{\"error\":\"the request body did not arrive");
+                    .contains(kinds.get(i % kinds.size()).answer());
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 registry.get(MetricNames.ADMISSION_BODY_TIMEOUTS).functionCounter().count()).isEqualTo(STALLED));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 registry.get(MetricNames.ADMISSION_RECEIVING).gauge().value()).isZero());
     }
+
+    private record StalledKind(String path, String contentType, String answer) {}
 
     @Test
     void everyCallReturnsItsPermitWhateverItsOutcome() {
@@ -167,10 +187,8 @@ class AdmissionApiTests {
 
     @Test
     void atTheLimitEachApiRefusesInItsOwnFormBeforeReadingTheBody() throws Exception {
-        stall("/v1/classify", "multipart/form-data; boundary=b", 100_000,
-                "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 1);
         Http http = new Http(port);
+        CompletableFuture<Http.Response> held = holdThePermit(http);
 
         Http.Response ours = http.post("/v1/models/qf-mobilenet-v1:classify", "image/jpeg", new byte[10]);
         assertThat(ours.status()).isEqualTo(429);
@@ -194,11 +212,21 @@ class AdmissionApiTests {
         } finally {
             channel.shutdownNow();
         }
-        hangUp();
-        senders.clear();
+        gate.open();
+        assertThat(held.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 0);
         assertThat(http.post("/v1/classify", "image/jpeg", TestImages.jpeg(TestImages.scene(64, 64, 1))).status())
-                .as("admitted again once the upload is gone").isEqualTo(200);
+                .as("admitted again once the held classify is done").isEqualTo(200);
+    }
+
+    /** A classify held in the engine, in progress (with the one permit) until the gate opens. */
+    private CompletableFuture<Http.Response> holdThePermit(Http http) throws InterruptedException {
+        gate.close();
+        CompletableFuture<Http.Response> held =
+                CompletableFuture.supplyAsync(() -> http.post("/v1/classify", "image/jpeg", TestImages.jpeg(TestImages.scene(64, 64, 4))));
+        gate.awaitHeldBatch();
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 1);
+        return held;
     }
 
     @Test
@@ -223,16 +251,14 @@ class AdmissionApiTests {
             stream.onNext(image);
             assertThat(answers.poll(20, TimeUnit.SECONDS).getPredictionsCount()).as("admitted while the permit is free").isPositive();
 
-            stall("/v1/classify", "multipart/form-data; boundary=b", 100_000,
-                    "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 1);
+            CompletableFuture<Http.Response> held = holdThePermit(new Http(port));
             stream.onNext(image);
             ClassifyResponse refused = answers.poll(20, TimeUnit.SECONDS);
             assertThat(refused.getError().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
             assertThat(refused.getError().getMessage()).contains("limit of requests in progress");
 
-            hangUp();
-            senders.clear();
+            gate.open();
+            assertThat(held.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> registry.get(MetricNames.ADMISSION_IN_PROGRESS).gauge().value() == 0);
             stream.onNext(image);
             assertThat(answers.poll(20, TimeUnit.SECONDS).getPredictionsCount()).as("the same stream, admitted again").isPositive();

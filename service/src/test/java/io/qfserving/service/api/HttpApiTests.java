@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,12 @@ class HttpApiTests {
         bad.put("text/plain body", http.post("/v1/classify", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)));
         bad.put("PNG claiming 50000x50000", http.post("/v1/classify", "image/png", TestImages.pngClaiming(50_000, 50_000)));
         bad.put("20 MB body", http.post("/v1/classify", "image/jpeg", large));
+        bad.put("multipart file over the image limit", http.postFiles("/v1/classify", Map.of("large.jpg", large)));
+        bad.put("multipart without its closing boundary", http.post("/v1/classify", "multipart/form-data; boundary=qf",
+                concat("--qf\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII),
+                        jpeg)));
+        bad.put("multipart without a boundary", http.post("/v1/classify", "multipart/form-data", jpeg));
         bad.put("unknown model", http.post("/v1/models/no-such-model:classify", "image/jpeg", jpeg));
         bad.put("unknown version", http.post("/v1/models/qf-mobilenet-v2/versions/42:classify", "image/jpeg", jpeg));
         bad.put("top_k of zero", http.post("/v1/classify?top_k=0", "image/jpeg", jpeg));
@@ -126,7 +133,9 @@ class HttpApiTests {
 
         Map<String, Integer> expected = Map.ofEntries(Map.entry("empty body", 400), Map.entry("truncated JPEG", 400),
                 Map.entry("text as an image", 415), Map.entry("text/plain body", 415), Map.entry("PNG claiming 50000x50000", 413),
-                Map.entry("20 MB body", 413), Map.entry("unknown model", 404), Map.entry("unknown version", 404),
+                Map.entry("20 MB body", 413), Map.entry("multipart file over the image limit", 413),
+                Map.entry("multipart without its closing boundary", 400), Map.entry("multipart without a boundary", 400),
+                Map.entry("unknown model", 404), Map.entry("unknown version", 404),
                 Map.entry("top_k of zero", 400), Map.entry("top_k not a number", 400), Map.entry("bad timeout header", 400),
                 Map.entry("OIP wrong tensor shape", 400), Map.entry("OIP data shorter than shape", 400),
                 Map.entry("OIP unknown output", 400), Map.entry("OIP not JSON", 400), Map.entry("OIP unknown model", 404));
@@ -256,6 +265,12 @@ class HttpApiTests {
             values[i] = array.get(i).floatValue();
         }
         return values;
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     static byte[] littleEndian(float[] values) {

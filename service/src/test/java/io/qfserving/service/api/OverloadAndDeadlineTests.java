@@ -13,8 +13,7 @@ import io.qfserving.proto.v1.ClassificationServiceGrpc;
 import io.qfserving.proto.v1.ClassifyRequest;
 import io.qfserving.service.repository.ModelLease;
 import io.qfserving.service.repository.ModelRepository;
-import io.qfserving.service.repository.RepositoryListener;
-import io.qfserving.service.repository.ServedModel;
+import io.qfserving.service.testing.BatchGate;
 import io.qfserving.service.testing.Http;
 import io.qfserving.service.testing.ModelFolders;
 import io.qfserving.service.testing.TestImages;
@@ -23,23 +22,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A full queue refuses at once (HTTP 429 with Retry-After, gRPC RESOURCE_EXHAUSTED) while every
  * accepted request completes; a client's deadline is honoured. The engine is held still by a
- * {@link Gate} that blocks the batching thread after a batch has run, before its results go out.
+ * {@link BatchGate}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "qf.repository.poll-interval=0s",
@@ -50,6 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "qf.inference.default-model=" + OverloadAndDeadlineTests.MODEL,
         "spring.grpc.server.inprocess.name=overload",
 })
+@Import(BatchGate.class)
 class OverloadAndDeadlineTests {
 
     static final String MODEL = "qf-mobilenet-v2-int8";
@@ -60,46 +57,11 @@ class OverloadAndDeadlineTests {
         registry.add("qf.repository.path", REPOSITORY::toString);
     }
 
-    /** Holds the batching thread after each batch while closed. */
-    static final class Gate implements RepositoryListener {
-
-        private final Semaphore open = new Semaphore(Integer.MAX_VALUE);
-        private volatile CountDownLatch held = new CountDownLatch(1);
-
-        void close() throws InterruptedException {
-            held = new CountDownLatch(1);
-            open.acquire(Integer.MAX_VALUE);
-        }
-
-        void awaitHeldBatch() throws InterruptedException {
-            assertThat(held.await(10, TimeUnit.SECONDS)).as("a batch reached the gate").isTrue();
-        }
-
-        void open() {
-            open.release(Integer.MAX_VALUE - open.availablePermits());
-        }
-
-        @Override
-        public void batchRan(ServedModel model, int size) {
-            held.countDown();
-            open.acquireUninterruptibly();
-            open.release();
-        }
-    }
-
-    @TestConfiguration
-    static class GateConfiguration {
-        @Bean
-        Gate gate() {
-            return new Gate();
-        }
-    }
-
     @LocalServerPort
     int port;
 
     @Autowired
-    Gate gate;
+    BatchGate gate;
 
     @Autowired
     ModelRepository repository;

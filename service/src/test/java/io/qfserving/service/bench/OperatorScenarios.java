@@ -60,6 +60,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code sigterm}: 32 clients classify; SIGTERM after 10 s; every request sent must get an
  *       answer (200, 429 or 503) until the process is gone. With no balancer in front, a client
  *       reconnects here after a closing response, and waits out a 503's {@code Retry-After}.
+ *   <li>{@code refusals} (needs {@code wrk}): the server CPU one 429 costs, on a second server that
+ *       admits one request at a time.
+ *   <li>{@code startup}: seconds from the process start to ready, three starts one after another.
  * </ul>
  * {@code ./mvnw -q -pl service -Pbench test-compile exec:java -Dbench.main=io.qfserving.service.bench.OperatorScenarios
  * -Dexec.args=overload} (after {@code ./mvnw -pl service -am package -DskipTests}).
@@ -106,7 +109,10 @@ public final class OperatorScenarios {
                 case "slow-senders" -> scenarios.slowSenders();
                 case "sigterm" -> scenarios.sigterm();
                 case "decode-scaling" -> scenarios.decodeScaling();
-                default -> throw new IllegalArgumentException("scenarios: overload, slow-senders, sigterm, decode-scaling");
+                case "refusals" -> scenarios.refusals();
+                case "startup" -> scenarios.startup();
+                default ->
+                    throw new IllegalArgumentException("scenarios: overload, slow-senders, sigterm, decode-scaling, refusals, startup");
             }
         }
         System.exit(0);
@@ -228,6 +234,45 @@ public final class OperatorScenarios {
                         agreement(model, scenes, scaling));
             }
         }
+    }
+
+    /**
+     * What a refusal costs the server: with a limit of one request in progress, wrk's 16 connections
+     * are mostly refused. The CPU of the requests admitted among them is taken off at the rate one
+     * connection alone (never refused) measures.
+     */
+    private void refusals() throws Exception {
+        try (Server limited = Server.start(List.of("--qf.admission.initial-limit=1", "--qf.admission.min-limit=1",
+                "--qf.admission.max-limit=1"))) {
+            Wrk wrk = new Wrk(limited.uri("/v1/classify"), PHOTOS);
+            wrk.run(16, 0, Duration.ofSeconds(30));
+            double before = limited.cpuSeconds();
+            Wrk.Result alone = wrk.run(1, 0, Duration.ofSeconds(15));
+            double perSuccess = (limited.cpuSeconds() - before) / alone.count(200, 200);
+            before = limited.cpuSeconds();
+            Wrk.Result crowd = wrk.run(16, 0, Duration.ofSeconds(15));
+            double cpu = limited.cpuSeconds() - before;
+            int refused = crowd.count(429, 429);
+            System.out.printf(Locale.ROOT, "1 connection: %s; %.3f ms of server CPU a success%n", alone, 1e3 * perSuccess);
+            System.out.printf(Locale.ROOT, "16 connections: %s; the server used %.2f cores%n", crowd, cpu / crowd.seconds());
+            System.out.printf(Locale.ROOT, "a refusal: %.3f ms of server CPU%n",
+                    1e3 * (cpu - crowd.count(200, 200) * perSuccess) / refused);
+        }
+    }
+
+    /** Seconds from the process start to a ready readiness probe, three starts one after another. */
+    private void startup() throws Exception {
+        server.close();
+        server.process.waitFor();
+        List<String> seconds = new ArrayList<>(List.of(String.format(Locale.ROOT, "%.1f", server.readySeconds)));
+        for (int i = 0; i < 2; i++) {
+            try (Server again = Server.start(List.of())) {
+                seconds.add(String.format(Locale.ROOT, "%.1f", again.readySeconds));
+                again.process.destroy();
+                again.process.waitFor();
+            }
+        }
+        System.out.println("ready after " + String.join(", ", seconds) + " s");
     }
 
     /** Top-1 agreement and the largest change of any class's probability, this server against another. */
@@ -370,7 +415,7 @@ public final class OperatorScenarios {
 
     /** CPU seconds used so far by the server process and by this one. */
     private double[] cpuSeconds() {
-        double serverCpu = server.process.info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
+        double serverCpu = server.cpuSeconds();
         double generatorCpu =
                 ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
         return new double[] {serverCpu, generatorCpu};
@@ -638,11 +683,13 @@ public final class OperatorScenarios {
             if (!cpus.isBlank()) {
                 command.addAll(List.of("taskset", "-c", cpus));
             }
-            command.addAll(List.of(java, "-jar", JAR.toString(), "--server.port=" + http,
+            command.add(java);
+            // JVM flags to try, e.g. -Dbench.server-jvm-args=-XX:AOTCache=qf.aot
+            command.addAll(words(System.getProperty("bench.server-jvm-args", "")));
+            command.addAll(List.of("-jar", JAR.toString(), "--server.port=" + http,
                     "--management.server.port=" + management, "--spring.grpc.server.port=" + grpc, "--qf.repository.path=" + REPOSITORY));
             // Settings to try against the defaults, e.g. -Dbench.server-args=--qf.admission.max-limit=32
-            command.addAll(
-                    Arrays.asList(System.getProperty("bench.server-args", "").split(" ")).stream().filter(a -> !a.isBlank()).toList());
+            command.addAll(words(System.getProperty("bench.server-args", "")));
             command.addAll(args);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Server server = new Server(process, http, management);
@@ -683,9 +730,18 @@ public final class OperatorScenarios {
             return sum;
         }
 
+        /** CPU seconds the server process has used so far. */
+        double cpuSeconds() {
+            return process.info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
+        }
+
         String exposition() throws IOException, InterruptedException {
             return client.send(HttpRequest.newBuilder(managementUri("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString())
                     .body();
+        }
+
+        private static List<String> words(String line) {
+            return Arrays.stream(line.split(" ")).filter(word -> !word.isBlank()).toList();
         }
 
         private static int freePort() throws IOException {

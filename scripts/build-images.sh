@@ -11,7 +11,9 @@
 #      image size printed per architecture.
 #
 # Run as root. Needs buildah, skopeo, debootstrap and, on x86_64, qemu-user-static with binfmt.
-# Settings: QF_IMAGE (name of the manifest list), QF_IMAGE_ARCHIVE, QF_IMAGE_WORK_DIR,
+# The arm64 image's build runs the server once under qemu (the JDK AOT cache's training run), which
+# needs qemu-user 10 as ONNX Runtime does (see run-image-smoke.sh).
+# Settings: QF_PLATFORM_ARCHES (default "amd64 arm64"), QF_IMAGE (name of the manifest list), QF_IMAGE_ARCHIVE, QF_IMAGE_WORK_DIR,
 # QF_DEBIAN_SUITE (default trixie, which has openjdk-25), QF_DEBIAN_MIRROR, QF_BUILD_CA_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -119,11 +121,12 @@ check_images() {
 save_and_check_archive() {
   rm -f "$IMAGE_ARCHIVE"
   buildah_ manifest push --quiet --all "$IMAGE_NAME" "oci-archive:$IMAGE_ARCHIVE:qf-serving" >/dev/null
-  local index found
+  local index found expected
   index=$(skopeo inspect --raw "oci-archive:$IMAGE_ARCHIVE:qf-serving")
   found=$(jq -r '[.manifests[].platform | "\(.os)/\(.architecture)"] | sort | join(",")' <<<"$index")
-  if [ "$found" != "linux/amd64,linux/arm64" ]; then
-    echo "the archive's index lists $found, expected linux/amd64,linux/arm64" >&2
+  expected=$(printf 'linux/%s\n' "${PLATFORM_ARCHES[@]}" | sort | paste -sd,)
+  if [ "$found" != "$expected" ]; then
+    echo "the archive's index lists $found, expected $expected" >&2
     exit 1
   fi
   echo "archive $IMAGE_ARCHIVE ($(du -m "$IMAGE_ARCHIVE" | cut -f1) MB) holds $found"

@@ -8,7 +8,7 @@ shopt -s inherit_errexit
 IMAGE_WORK_DIR=${QF_IMAGE_WORK_DIR:-.image-build}   # git-ignored: cached base root filesystems, the OCI archive
 IMAGE_NAME=${QF_IMAGE:-localhost/qf-serving:latest}
 IMAGE_ARCHIVE=${QF_IMAGE_ARCHIVE:-$IMAGE_WORK_DIR/qf-serving.oci.tar}
-PLATFORM_ARCHES=(amd64 arm64)
+read -r -a PLATFORM_ARCHES <<< "${QF_PLATFORM_ARCHES:-amd64 arm64}"   # e.g. QF_PLATFORM_ARCHES=amd64
 
 # Heavy commands yield to the other work on this machine.
 buildah_() { nice -n 10 buildah --storage-driver vfs "$@"; }

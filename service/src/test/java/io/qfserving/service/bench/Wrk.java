@@ -58,8 +58,10 @@ final class Wrk {
 
     /** {@code connections} connections for {@code duration}, each waiting a mean of {@code thinkMillis} between requests. */
     Result run(int connections, double thinkMillis, Duration duration) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
-                "-s", script.toString(), target.resolve("/").toString());
+        // wrk wants at least a connection per thread.
+        ProcessBuilder builder =
+                new ProcessBuilder("wrk", "-t" + Math.min(2, connections), "-c" + connections, "-d" + duration.toSeconds() + "s",
+                        "-s", script.toString(), target.resolve("/").toString());
         builder.environment().put("PHOTOS", images.toAbsolutePath().toString());
         builder.environment().put("CLASSIFY_PATH", target.getRawPath());
         builder.environment().put("DELAY_MS", Long.toString(Math.round(thinkMillis)));

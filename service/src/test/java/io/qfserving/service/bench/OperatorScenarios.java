@@ -52,7 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code overload} (needs {@code wrk}): capacity with 16 connections, then 60 s at twice that
  *       rate. Accepted throughput against capacity, latency by status, 5xx, and the clients' 2xx
  *       count against the server's success counter.
- *   <li>{@code slow-senders}: 200 connections trickle bodies at 1 byte/s for 30 s (reconnecting
+ *   <li>{@code slow-senders}: 200 connections (half of them multipart uploads) trickle bodies at 1 byte/s for 30 s (reconnecting
  *       when the server cuts them off) while 4 clients classify and the probes are polled.
  *   <li>{@code decode-scaling} (needs {@code wrk}): a second server decodes JPEGs at a DCT scale; wrk
  *       with 16 connections against each in turn, and top-1 agreement and the largest probability
@@ -525,12 +525,12 @@ public final class OperatorScenarios {
                 for (int i = 0; i < sockets.length; i++) {
                     try {
                         if (sockets[i] == null) {
-                            sockets[i] = open();
+                            sockets[i] = open(i);
                         } else if (sockets[i].getInputStream().available() > 0) {
                             // The server answered (408) and is closing the connection: come back.
                             cutOff.incrementAndGet();
                             sockets[i].close();
-                            sockets[i] = open();
+                            sockets[i] = open(i);
                         } else {
                             sockets[i].getOutputStream().write('x');
                             bytes.incrementAndGet();
@@ -553,10 +553,12 @@ public final class OperatorScenarios {
             }
         }
 
-        private Socket open() throws IOException {
+        /** Every other sender uploads multipart, the rest a raw image. */
+        private Socket open(int sender) throws IOException {
             Socket socket = new Socket("localhost", port);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n")
+            String type = sender % 2 == 0 ? "image/jpeg" : "multipart/form-data; boundary=b";
+            out.write(("POST /v1/classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + type + "\r\nContent-Length: 100000\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             connections.incrementAndGet();
             return socket;

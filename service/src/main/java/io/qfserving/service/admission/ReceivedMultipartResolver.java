@@ -25,6 +25,7 @@ import org.springframework.http.codec.multipart.FormFieldPart;
 import org.springframework.http.codec.multipart.Part;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.util.StringUtils;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.MultipartFile;
@@ -37,8 +38,10 @@ import reactor.core.publisher.Flux;
 /**
  * Multipart uploads parsed from the body {@link ReceivedBodies} has already received, in memory,
  * by Spring's multipart parser: an upload, like any other classify body, arrives without holding a
- * request thread and within the body timeout before it takes its permit. Multipart requests whose
- * body was not received that way (admission off, other paths) go to the servlet container's parser.
+ * request thread and within the body timeout before it takes its permit. The parts are copied out
+ * of the body, so an upload holds about twice its size while its request is served. Multipart
+ * requests whose body was not received that way (admission off, other paths) go to the servlet
+ * container's parser.
  */
 final class ReceivedMultipartResolver implements MultipartResolver {
 
@@ -82,7 +85,7 @@ final class ReceivedMultipartResolver implements MultipartResolver {
             if (part instanceof FilePart file) {
                 files.add(part.name(), new ReceivedFile(part.name(), file.filename(), type, content(part)));
             } else if (part instanceof FormFieldPart field) {
-                fields.merge(part.name(), new String[] {field.value()}, ReceivedMultipartResolver::concat);
+                fields.merge(part.name(), new String[] {field.value()}, StringUtils::concatenateStringArrays);
             }
         }
         return new DefaultMultipartHttpServletRequest(request, files, fields, contentTypes);
@@ -118,13 +121,6 @@ final class ReceivedMultipartResolver implements MultipartResolver {
             DataBufferUtils.release(joined);
             return bytes;
         }).blockOptional().orElse(new byte[0]);
-    }
-
-    private static String[] concat(String[] first, String[] second) {
-        String[] both = new String[first.length + second.length];
-        System.arraycopy(first, 0, both, 0, first.length);
-        System.arraycopy(second, 0, both, first.length, second.length);
-        return both;
     }
 
     @Override

@@ -4,7 +4,7 @@
 #   scripts/build-images.sh      # the same without a Docker engine (buildah, local Debian bases)
 #
 # The build stage runs on the build platform (no emulated Maven) and picks the target's
-# TensorFlow natives by classifier; the runtime stage is the target platform's JRE.
+# TensorFlow and ONNX Runtime natives by property; the runtime stage is the target platform's JRE.
 ARG BASE_IMAGE=eclipse-temurin:25-jre
 ARG BUILD_IMAGE=eclipse-temurin:25-jdk
 
@@ -35,12 +35,12 @@ COPY deploy/pom.xml deploy/
 COPY deploy/image/prepare-app.sh /usr/local/bin/
 RUN --mount=type=cache,id=qf-serving-m2,target=/root/.m2 \
     case "$TARGETARCH" in \
-      amd64) tf_classifier=linux-x86_64 ;; \
-      arm64) tf_classifier=linux-arm64 ;; \
+      amd64) tf_classifier=linux-x86_64 ort_platform=linux-x64 ;; \
+      arm64) tf_classifier=linux-arm64 ort_platform=linux-aarch64 ;; \
       *) echo "unsupported target architecture: $TARGETARCH" >&2; exit 1 ;; \
     esac \
     && ./mvnw -B -q package -Dmaven.test.skip=true -pl service -am \
-         -Dtensorflow.native.classifier="$tf_classifier" \
+         -Dtensorflow.native.classifier="$tf_classifier" -Donnxruntime.native.platform="$ort_platform" \
     && prepare-app.sh /app "$TARGETARCH" service/target/qf-serving.jar
 
 FROM runtime-base

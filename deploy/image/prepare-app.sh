@@ -29,13 +29,19 @@ if ls "$lib"/tensorflow-core-native-*-linux-*.jar >/dev/null 2>&1; then
   exit 1
 fi
 
-# ONNX Runtime: one jar carries every OS and architecture; keep its classes, move the target's
-# libraries out and rebuild the jar without ai/onnxruntime/native/.
-ort_jar=$(ls "$lib"/onnxruntime-*.jar)
-rm -rf "$scratch"/* && (cd "$scratch" && jar xf "$ort_jar")
+# ONNX Runtime: the server jar carries its classes and the target's libraries among the
+# application's own classes (the build's -Donnxruntime.native.platform); move the libraries out and
+# rebuild the application jar without ai/onnxruntime/native/.
+app_jar=$app/application/$(basename "$jar")
+rm -rf "$scratch"/* && (cd "$scratch" && jar xf "$app_jar")
 mv "$scratch/ai/onnxruntime/native/$ort_platform"/lib*.so "$app/native/"
-rm -rf "$scratch/ai/onnxruntime/native" "$ort_jar"
-jar --create --file "$ort_jar" --manifest "$scratch/META-INF/MANIFEST.MF" -C "$scratch" .
+rmdir "$scratch/ai/onnxruntime/native/$ort_platform"
+if [ -n "$(ls -A "$scratch/ai/onnxruntime/native")" ]; then
+  echo "ONNX Runtime natives of another platform are in the application:" "$scratch"/ai/onnxruntime/native/* >&2
+  exit 1
+fi
+rm -rf "$scratch/ai/onnxruntime/native" "$app_jar"
+jar --create --file "$app_jar" --manifest "$scratch/META-INF/MANIFEST.MF" -C "$scratch" .
 
 rm -rf "$scratch"
 chmod -R a+rX,go-w "$app"

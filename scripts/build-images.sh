@@ -84,7 +84,8 @@ build_jdk_image() {
 build_service_images() {
   local platforms
   platforms=$(printf 'linux/%s,' "${PLATFORM_ARCHES[@]}")
-  buildah_ manifest rm "$IMAGE_NAME" >/dev/null 2>&1 || true
+  # A smoke run's pull of the archive leaves a plain image under the name: untag it too.
+  buildah_ manifest rm "$IMAGE_NAME" >/dev/null 2>&1 || buildah_ rmi "$IMAGE_NAME" >/dev/null 2>&1 || true
   buildah_ bud --isolation chroot --layers --format docker --pull=never \
     --platform "${platforms%,}" --manifest "$IMAGE_NAME" \
     --build-arg BUILDPLATFORM="linux/$BUILD_ARCH" \

@@ -29,7 +29,7 @@ class AdmissionInterceptor implements ServerInterceptor {
             GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName());
     private static final Set<String> STREAMING = Set.of(ClassificationServiceGrpc.getClassifyStreamMethod().getFullMethodName());
 
-    private static final Status REFUSED = Status.fromCode(ErrorKind.OVERLOADED.grpc()).withDescription(Admission.REFUSAL);
+    private static final Status REFUSED = GrpcErrors.status(ErrorKind.OVERLOADED, Admission.REFUSAL);
 
     private final Admission admission;
 

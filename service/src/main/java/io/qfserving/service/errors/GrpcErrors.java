@@ -54,6 +54,11 @@ public class GrpcErrors implements GrpcExceptionHandler {
 
     /** The status a failure maps to (also sent in-band by streaming calls). */
     public static Status status(ServingException failure) {
-        return Status.fromCode(failure.kind().grpc()).withDescription(failure.getMessage());
+        return status(failure.kind(), failure.getMessage());
+    }
+
+    /** The status of a kind of failure, with its description. */
+    public static Status status(ErrorKind kind, String description) {
+        return Status.fromCode(kind.grpc()).withDescription(description);
     }
 }

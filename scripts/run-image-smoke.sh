@@ -84,7 +84,7 @@ start_and_wait_ready() {
     fi
     sleep 0.2
   done
-  echo "$(( ($(date +%s%N) - started_at) / 100000000 ))" | sed 's/.$/.&/'
+  awk -v from="$started_at" -v to="$(date +%s%N)" 'BEGIN { printf "%.1f\n", (to - from) / 1e9 }'
 }
 
 run_smoke_tests() {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Train a model on a folder-per-class dataset, checkpointing into --run.")
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--arch", required = true, description = "mobilenet-v1 or mobilenet-v2")
+    @Option(names = "--arch", required = true, description = "mobilenet-v1, mobilenet-v2 or mobilenet-v3-small")
     String architecture;
 
     @Option(names = "--variant", required = true, description = "baseline or qf")

@@ -34,10 +34,16 @@ final class OnnxGraph {
         return initializer(name, DataType.FLOAT, dims, raw);
     }
 
-    /** int8 and uint8 (a byte each) or int32 initializers. */
+    /** int8 and uint8 (a byte each), int32 or int64 initializers. */
     String integers(String name, DataType type, long[] dims, int[] values) {
         ByteBuffer raw;
-        if (type == DataType.INT32) {
+        if (type == DataType.INT64) {
+            raw = littleEndian(values.length * Long.BYTES);
+            for (int v : values) {
+                raw.putLong(v);
+            }
+            raw.flip();
+        } else if (type == DataType.INT32) {
             raw = littleEndian(values.length * Integer.BYTES);
             raw.asIntBuffer().put(values);
         } else if (type == DataType.INT8 || type == DataType.UINT8) {

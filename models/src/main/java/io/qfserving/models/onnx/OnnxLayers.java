@@ -37,6 +37,7 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
     private final Map<String, String> dequantized = new HashMap<>();
     private int adds;
     private boolean relu6Bounds;
+    private boolean unsqueezeAxes;
 
     /** @param plan null for a float graph */
     OnnxLayers(OnnxGraph graph, Map<String, TensorValue> weights, QuantizationPlan plan) {
@@ -55,8 +56,8 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
     }
 
     @Override
-    public Tensor depthwise(String name, Tensor x, int stride, boolean batchNorm) {
-        return convolution(name, x, 3, x.channels(), stride, x.channels());
+    public Tensor depthwise(String name, Tensor x, int kernel, int stride, boolean batchNorm) {
+        return convolution(name, x, kernel, x.channels(), stride, x.channels());
     }
 
     private Tensor convolution(String name, Tensor x, int kernel, int filters, int stride, int groups) {
@@ -153,6 +154,40 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
             relu6Bounds = true;
         }
         return same(x, graph.node(OnnxOp.CLIP, List.of(x.name(), "relu6/min", "relu6/max"), x.name() + "/relu6"));
+    }
+
+    /**
+     * The input is quantized, so the conv or Gemm before it ends in an integer kernel; ONNX Runtime has
+     * no integer HardSigmoid, which then runs in float between DequantizeLinear and its consumer's
+     * QuantizeLinear.
+     */
+    @Override
+    public Tensor hardSigmoid(Tensor x) {
+        return same(x, hardSigmoidOf(input(x), x.name() + "/hard_sigmoid"));
+    }
+
+    /** x * HardSigmoid(x) (opset 13 has no HardSwish), on the quantized input as {@link #hardSigmoid} does. */
+    @Override
+    public Tensor hardSwish(Tensor x) {
+        String in = input(x);
+        String gate = hardSigmoidOf(in, x.name() + "/hard_swish_gate");
+        return same(x, graph.node(OnnxOp.MUL, List.of(in, gate), x.name() + "/hard_swish"));
+    }
+
+    private String hardSigmoidOf(String input, String output) {
+        return graph.node(OnnxOp.HARD_SIGMOID, List.of(input), output, Map.of("alpha", 1f / 6, "beta", 0.5f));
+    }
+
+    /** Both factors quantized, so that ONNX Runtime can fuse the multiply into QLinearMul. */
+    @Override
+    public Tensor scaleChannels(Tensor x, Tensor scales) {
+        if (!unsqueezeAxes) {
+            graph.integers("unsqueeze/spatial_axes", DataType.INT64, new long[] {2}, new int[] {2, 3});
+            unsqueezeAxes = true;
+        }
+        Tensor perChannel = new Tensor(graph.node(OnnxOp.UNSQUEEZE, List.of(scales.name(), "unsqueeze/spatial_axes"),
+                scales.name() + "/nchw"), scales.channels(), 1, 1);
+        return same(x, graph.node(OnnxOp.MUL, List.of(input(x), input(perChannel)), x.name() + "/scaled"));
     }
 
     @Override

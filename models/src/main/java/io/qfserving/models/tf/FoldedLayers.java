@@ -27,7 +27,7 @@ public final class FoldedLayers extends TensorFlowLayers {
     }
 
     @Override
-    public Operand<TFloat32> depthwise(String name, Operand<TFloat32> x, int stride, boolean batchNorm) {
+    public Operand<TFloat32> depthwise(String name, Operand<TFloat32> x, int kernel, int stride, boolean batchNorm) {
         return withBias(name, batchNorm,
                 tf.nn.depthwiseConv2dNative(x, constant(name + FoldedWeights.WEIGHTS), strides(stride), "SAME"));
     }

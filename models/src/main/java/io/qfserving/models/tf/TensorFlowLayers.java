@@ -29,6 +29,21 @@ abstract class TensorFlowLayers implements Layers<Operand<TFloat32>> {
     }
 
     @Override
+    public Operand<TFloat32> hardSigmoid(Operand<TFloat32> x) {
+        return tf.math.mul(tf.nn.relu6(tf.math.add(x, tf.constant(3f))), tf.constant(1f / 6));
+    }
+
+    @Override
+    public Operand<TFloat32> hardSwish(Operand<TFloat32> x) {
+        return tf.math.mul(x, hardSigmoid(x));
+    }
+
+    @Override
+    public Operand<TFloat32> scaleChannels(Operand<TFloat32> x, Operand<TFloat32> scales) {
+        return tf.math.mul(x, tf.reshape(scales, tf.constant(new long[] {-1, 1, 1, channels(scales)})));
+    }
+
+    @Override
     public Operand<TFloat32> add(Operand<TFloat32> a, Operand<TFloat32> b) {
         return tf.math.add(a, b);
     }

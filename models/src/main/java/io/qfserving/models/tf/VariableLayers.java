@@ -60,10 +60,11 @@ public final class VariableLayers extends TensorFlowLayers {
     }
 
     @Override
-    public Operand<TFloat32> depthwise(String name, Operand<TFloat32> x, int stride, boolean batchNorm) {
+    public Operand<TFloat32> depthwise(String name, Operand<TFloat32> x, int kernel, int stride, boolean batchNorm) {
         int in = channels(x);
+        int area = kernel * kernel;
         Variable<TFloat32> w = store.variable(name + "/weights", Kind.DEPTHWISE_WEIGHT,
-                Shape.of(3, 3, in, 1), () -> heNormal(9, 9 * in));
+                Shape.of(kernel, kernel, in, 1), () -> heNormal(area, area * in));
         Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(x, w, strides(stride), "SAME");
         return batchNorm ? batchNorm(name + "/bn", y) : y;
     }

@@ -37,6 +37,14 @@ class ArchitectureCostTests {
     }
 
     @Test
+    void mobileNetV3SmallHasTheReferenceParameterCountAndThePublishedMacs() {
+        // Howard et al. 2019, Table 3: 2.5M parameters, 56M MAdds; the Keras reference counts 2,554,968.
+        GraphCost cost = cost(new ModelSpec(Architecture.MOBILENET_V3_SMALL, Variant.BASELINE, 1.0, 224, 1000));
+        assertThat(cost.parameters()).isEqualTo(2_554_968L);
+        assertThat((double) cost.macsPerImage()).isCloseTo(56e6, within(56e6 * 0.02));
+    }
+
+    @Test
     void quantizationFriendlyVariantsDropOnlyTheDepthwiseBatchNorms() {
         // V1: 13 depthwise BNs of 4 x channels each; V2: 17 blocks' depthwise BNs.
         GraphCost v1 = cost(new ModelSpec(Architecture.MOBILENET_V1, Variant.BASELINE, 1.0, 224, 1000));
@@ -61,9 +69,9 @@ class ArchitectureCostTests {
 
     @Test
     void channelRoundingFollowsTheReferenceRule() {
-        assertThat(MobileNetV2.makeDivisible(32 * 0.5)).isEqualTo(16);
-        assertThat(MobileNetV2.makeDivisible(24 * 0.35)).isEqualTo(8);
-        assertThat(MobileNetV2.makeDivisible(96 * 0.75)).isEqualTo(72);
-        assertThat(MobileNetV2.makeDivisible(1280 * 1.4)).isEqualTo(1792);
+        assertThat(Channels.makeDivisible(32 * 0.5)).isEqualTo(16);
+        assertThat(Channels.makeDivisible(24 * 0.35)).isEqualTo(8);
+        assertThat(Channels.makeDivisible(96 * 0.75)).isEqualTo(72);
+        assertThat(Channels.makeDivisible(1280 * 1.4)).isEqualTo(1792);
     }
 }

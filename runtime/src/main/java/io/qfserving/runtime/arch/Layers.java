@@ -15,8 +15,8 @@ public interface Layers<T> {
 
     T conv(String name, T x, int kernel, int filters, int stride, boolean batchNorm);
 
-    /** 3x3 depthwise convolution, channel multiplier 1. */
-    T depthwise(String name, T x, int stride, boolean batchNorm);
+    /** Depthwise convolution with a square {@code kernel} (3 or 5 in our networks), channel multiplier 1. */
+    T depthwise(String name, T x, int kernel, int stride, boolean batchNorm);
 
     /** Fully connected layer with bias on a [N, C] input. */
     T dense(String name, T x, int units);
@@ -25,7 +25,16 @@ public interface Layers<T> {
 
     T relu6(T x);
 
+    /** relu6(x + 3) / 6, the piecewise-linear sigmoid of MobileNetV3. */
+    T hardSigmoid(T x);
+
+    /** x * hardSigmoid(x), the piecewise-linear swish of MobileNetV3. */
+    T hardSwish(T x);
+
     T add(T a, T b);
+
+    /** Multiplies each channel of {@code x} [N, H, W, C] by its value in {@code scales} [N, C]. */
+    T scaleChannels(T x, T scales);
 
     /** Mean over the spatial axes: [N, H, W, C] to [N, C]. */
     T globalAveragePool(T x);

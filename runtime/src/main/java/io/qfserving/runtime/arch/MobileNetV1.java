@@ -21,9 +21,9 @@ final class MobileNetV1 {
             String block = "block" + (i + 1);
             if (spec.quantizationFriendly()) {
                 // QF: the depthwise output goes straight into the pointwise conv, no BN, no activation.
-                x = layers.depthwise(block + "/depthwise", x, BLOCKS[i][1], false);
+                x = layers.depthwise(block + "/depthwise", x, 3, BLOCKS[i][1], false);
             } else {
-                x = layers.relu6(layers.depthwise(block + "/depthwise", x, BLOCKS[i][1], true));
+                x = layers.relu6(layers.depthwise(block + "/depthwise", x, 3, BLOCKS[i][1], true));
             }
             x = spec.activation(layers, layers.conv(block + "/pointwise", x, 1, filters(BLOCKS[i][0], spec), 1, true));
         }

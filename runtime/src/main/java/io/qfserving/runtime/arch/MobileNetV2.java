@@ -16,16 +16,16 @@ final class MobileNetV2 {
     private MobileNetV2() {}
 
     static <T> T logits(ModelSpec spec, Layers<T> layers, T images) {
-        T x = spec.activation(layers, layers.conv("conv1", images, 3, makeDivisible(32 * spec.width()), 2, true));
+        T x = spec.activation(layers, layers.conv("conv1", images, 3, Channels.makeDivisible(32 * spec.width()), 2, true));
         int block = 0;
         for (int[] stage : STAGES) {
-            int outChannels = makeDivisible((int) (stage[1] * spec.width()));
+            int outChannels = Channels.makeDivisible((int) (stage[1] * spec.width()));
             for (int repeat = 0; repeat < stage[2]; repeat++) {
                 int stride = repeat == 0 ? stage[3] : 1;
                 x = invertedResidual(spec, layers, "block" + block++, x, stage[0], outChannels, stride);
             }
         }
-        int lastChannels = spec.width() > 1.0 ? makeDivisible(1280 * spec.width()) : 1280;
+        int lastChannels = spec.width() > 1.0 ? Channels.makeDivisible(1280 * spec.width()) : 1280;
         x = spec.activation(layers, layers.conv("conv_last", x, 1, lastChannels, 1, true));
         return layers.dense("logits", layers.globalAveragePool(x), spec.classes());
     }
@@ -38,18 +38,11 @@ final class MobileNetV2 {
             x = spec.activation(layers, layers.conv(name + "/expand", x, 1, inChannels * expansion, 1, true));
         }
         if (spec.quantizationFriendly()) {
-            x = layers.depthwise(name + "/depthwise", x, stride, false);
+            x = layers.depthwise(name + "/depthwise", x, 3, stride, false);
         } else {
-            x = layers.relu6(layers.depthwise(name + "/depthwise", x, stride, true));
+            x = layers.relu6(layers.depthwise(name + "/depthwise", x, 3, stride, true));
         }
         x = layers.conv(name + "/project", x, 1, outChannels, 1, true);
         return stride == 1 && inChannels == outChannels ? layers.add(input, x) : x;
-    }
-
-    /** Rounds channels to a multiple of 8 without dropping more than 10% (the reference rule). */
-    static int makeDivisible(double channels) {
-        int divisor = 8;
-        int rounded = Math.max(divisor, (int) (channels + divisor / 2.0) / divisor * divisor);
-        return rounded < 0.9 * channels ? rounded + divisor : rounded;
     }
 }

@@ -14,7 +14,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--repository", defaultValue = "models/repository", description = "(default: ${DEFAULT-VALUE})")
     Path repository;
 
-    @Option(names = "--models", split = ",", defaultValue = "mobilenet-v1,qf-mobilenet-v1,mobilenet-v2,qf-mobilenet-v2",
+    @Option(names = "--models", split = ",",
+            defaultValue = "mobilenet-v1,qf-mobilenet-v1,mobilenet-v2,qf-mobilenet-v2,mobilenet-v3-small,qf-mobilenet-v3-small",
             description = "float models to report, in table order (default: ${DEFAULT-VALUE})")
     List<String> models;
 

@@ -8,6 +8,7 @@ import io.qfserving.runtime.engine.ClassifierSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tribuo.util.onnx.ONNXOperators;
@@ -23,8 +24,12 @@ public final class OnnxExport {
 
     private OnnxExport() {}
 
-    /** A built model and the activation tensors its int8 form quantizes, in graph order. */
-    public record Built(OnnxMl.ModelProto model, List<String> activations) {
+    /**
+     * A built model; the activation tensors its int8 form quantizes, in graph order; for a tapped
+     * model, the graph output that exposes each of them; and the activation each depthwise layer reads.
+     */
+    public record Built(OnnxMl.ModelProto model, List<String> activations, Map<String, String> taps,
+            List<DepthwiseInput> depthwiseInputs) {
 
         public byte[] bytes() {
             return model.toByteArray();
@@ -36,6 +41,9 @@ public final class OnnxExport {
         }
     }
 
+    /** A depthwise layer and the activation (NCHW, {@code channels} channels) it reads. */
+    public record DepthwiseInput(String layer, String activation, int channels) {}
+
     public static Built floatModel(ModelSpec spec, Map<String, TensorValue> weights) {
         return build(spec, weights, null, false);
     }
@@ -43,6 +51,15 @@ public final class OnnxExport {
     /** The float model with every activation to be quantized also exposed as an output. */
     public static Built calibrationModel(ModelSpec spec, Map<String, TensorValue> weights) {
         return build(spec, weights, null, true);
+    }
+
+    /**
+     * The int8 model with each activation's dequantized copy exposed as an output. Exposing them keeps
+     * ONNX Runtime from fusing into integer kernels, so the convolutions run in float on the same
+     * quantized values: the int8 model's numbers up to float rounding, layer by layer.
+     */
+    public static Built tappedInt8Model(ModelSpec spec, Map<String, TensorValue> weights, QuantizationPlan plan) {
+        return build(spec, weights, plan, true);
     }
 
     public static Built int8Model(ModelSpec spec, Map<String, TensorValue> weights, QuantizationPlan plan) {
@@ -61,10 +78,13 @@ public final class OnnxExport {
         graph.node(ONNXOperators.SOFTMAX, List.of(ClassifierSignature.LOGITS), ClassifierSignature.PROBS, Map.of("axis", 1));
         graph.output(ClassifierSignature.PROBS, -1, spec.classes());
         graph.output(ClassifierSignature.LOGITS, -1, spec.classes());
+        Map<String, String> taps = new LinkedHashMap<>();
         if (tapActivations) {
-            layers.activations().forEach(graph::output);
+            layers.activations().forEach(a -> taps.put(a, plan == null ? a : layers.dequantizedCopies().get(a)));
+            taps.values().forEach(graph::output);
         }
         String name = spec.name() + (plan == null ? "" : "-int8");
-        return new Built(graph.model(name), List.copyOf(layers.activations()));
+        return new Built(graph.model(name), List.copyOf(layers.activations()), taps,
+                List.copyOf(layers.depthwiseInputs().values()));
     }
 }

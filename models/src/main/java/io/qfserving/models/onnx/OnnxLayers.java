@@ -7,7 +7,7 @@ import io.qfserving.models.quant.QuantizedTensor;
 import io.qfserving.models.quant.WeightQuantizer;
 import io.qfserving.models.tf.TensorValue;
 import io.qfserving.runtime.arch.Layers;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,8 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
     private final Map<String, TensorValue> weights;
     private final QuantizationPlan plan;
     private final SequencedSet<String> activations = new LinkedHashSet<>();
-    private final Map<String, String> dequantized = new HashMap<>();
+    private final Map<String, String> dequantized = new LinkedHashMap<>();
+    private final Map<String, OnnxExport.DepthwiseInput> depthwiseInputs = new LinkedHashMap<>();
     private int adds;
     private boolean relu6Bounds;
     private boolean unsqueezeAxes;
@@ -50,6 +51,16 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
         return activations;
     }
 
+    /** Each activation's quantized-then-dequantized copy, the value the int8 graph computes with. */
+    Map<String, String> dequantizedCopies() {
+        return dequantized;
+    }
+
+    /** The activation each depthwise layer reads, by layer name. */
+    Map<String, OnnxExport.DepthwiseInput> depthwiseInputs() {
+        return depthwiseInputs;
+    }
+
     @Override
     public Tensor conv(String name, Tensor x, int kernel, int filters, int stride, boolean batchNorm) {
         return convolution(name, x, kernel, filters, stride, 1);
@@ -57,6 +68,7 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
 
     @Override
     public Tensor depthwise(String name, Tensor x, int kernel, int stride, boolean batchNorm) {
+        depthwiseInputs.put(name, new OnnxExport.DepthwiseInput(name, x.name(), x.channels()));
         return convolution(name, x, kernel, x.channels(), stride, x.channels());
     }
 

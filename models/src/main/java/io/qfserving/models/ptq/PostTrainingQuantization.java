@@ -18,7 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,29 +77,11 @@ public final class PostTrainingQuantization {
     }
 
     /**
-     * Why per-tensor weight scales can fail: over the depthwise layers, the worst ratio between a
-     * channel's largest |weight| and the median channel's. One int8 scale per tensor leaves a channel
-     * that is k times smaller than the largest only 127 / k levels.
+     * The layer-by-layer view of what int8 does to this model, on {@code images} (preprocessed, NHWC),
+     * with both engines on {@code threads} intra-op threads.
      */
-    public double worstDepthwiseChannelSpread() {
-        double worst = 1;
-        for (Map.Entry<String, TensorValue> e : weights.entrySet()) {
-            if (!e.getKey().endsWith("/depthwise/weights")) {
-                continue;
-            }
-            TensorValue w = e.getValue();
-            int channels = Math.toIntExact(w.shape().get(2));
-            double[] maxAbs = new double[channels];
-            for (int i = 0; i < w.data().length; i++) {
-                maxAbs[i % channels] = Math.max(maxAbs[i % channels], Math.abs(w.data()[i]));
-            }
-            double largest = Arrays.stream(maxAbs).max().orElse(0);
-            double[] sorted = maxAbs.clone();
-            Arrays.sort(sorted);
-            double median = sorted[channels / 2];
-            worst = Math.max(worst, median > 0 ? largest / median : Double.POSITIVE_INFINITY);
-        }
-        return worst;
+    public LayerDiagnostics diagnose(List<float[]> images, int threads) {
+        return LayerDiagnostics.measure(spec, weights, this::plan, images, threads);
     }
 
     public byte[] floatOnnx() {
@@ -107,8 +89,11 @@ public final class PostTrainingQuantization {
     }
 
     public byte[] int8(Scheme scheme) {
-        QuantizationPlan plan = QuantizationPlan.fromHistograms(histograms, scheme.rangeMethod(), scheme.perChannelWeights());
-        return OnnxExport.int8Model(spec, weights, plan).bytes();
+        return OnnxExport.int8Model(spec, weights, plan(scheme)).bytes();
+    }
+
+    private QuantizationPlan plan(Scheme scheme) {
+        return QuantizationPlan.fromHistograms(histograms, scheme.rangeMethod(), scheme.perChannelWeights());
     }
 
     /** Writes the float ONNX beside the SavedModel and lists it in the float manifest. */

@@ -36,6 +36,8 @@ public final class ReproductionReport {
     private static final Map<Integer, Integer> TIMED_RUNS = Map.of(1, 200, 8, 40);
     private static final int WARM_UP = 10;
     static final int PARITY_IMAGES = 64;
+    /** Validation images, spread evenly over the folder (so over the classes), the layer diagnostics run on. */
+    static final int DIAGNOSTIC_IMAGES = 100;
 
     /**
      * The most the greedy range search may lose to plain min/max, in points of top-1, for the report's
@@ -49,7 +51,7 @@ public final class ReproductionReport {
      */
     record Row(String model, ModelManifest manifest, double tensorflowTop1, double onnxFloatTop1, double maxProbabilityGap,
             Map<Scheme, double[]> int8Top1, Map<Scheme, double[]> agreement, long savedModelBytes, long floatOnnxBytes,
-            long int8Bytes, Map<String, double[]> latency, double depthwiseSpread) {
+            long int8Bytes, Map<String, double[]> latency, LayerDiagnostics diagnostics) {
 
         /** Mean int8 top-1 of a scheme over the calibration draws. */
         double int8(Scheme scheme) {
@@ -158,7 +160,15 @@ public final class ReproductionReport {
         }
         long savedModelBytes = ModelExporter.sizeOf(floatDir.resolve(manifest.artifact(ModelManifest.SAVED_MODEL).orElseThrow().path()));
         return new Row(model, manifest, tensorflowTop1, onnxTop1, gap, int8Top1, agreement, savedModelBytes,
-                floatOnnx.length, int8Bytes, latency, ptq.worstDepthwiseChannelSpread());
+                floatOnnx.length, int8Bytes, latency, ptq.diagnose(evenlySpaced(images.images(), DIAGNOSTIC_IMAGES), threads));
+    }
+
+    private static List<float[]> evenlySpaced(List<float[]> images, int count) {
+        List<float[]> picked = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, images.size()); i++) {
+            picked.add(images.get((int) ((long) i * images.size() / Math.min(count, images.size()))));
+        }
+        return picked;
     }
 
     private static double maxGap(Classifier a, Classifier b, List<float[]> images) {

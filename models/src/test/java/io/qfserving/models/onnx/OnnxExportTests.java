@@ -11,13 +11,16 @@ import io.qfserving.models.quant.RangeMethod;
 import io.qfserving.models.tf.FoldedWeights;
 import io.qfserving.models.tf.RandomModels;
 import io.qfserving.models.tf.TensorValue;
+import io.qfserving.runtime.arch.Architecture;
 import io.qfserving.runtime.arch.ModelSpec;
+import io.qfserving.runtime.arch.Variant;
 import io.qfserving.runtime.engine.onnx.OnnxClassifier;
 import io.qfserving.runtime.engine.tensorflow.SavedModelClassifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -74,6 +77,27 @@ class OnnxExportTests {
                 }
             }
         }
+    }
+
+    @Test
+    void mobileNetV3RunsItsSqueezeAndExcitationOnIntegerKernelsAndItsHardActivationsInFloat() {
+        ModelSpec spec = new ModelSpec(Architecture.MOBILENET_V3_SMALL, Variant.QF, 0.5, RESOLUTION, 10);
+        Map<String, TensorValue> weights = FoldedWeights.fold(RandomModels.trainedValues(spec, 5));
+        Map<String, Histogram> histograms = Calibration.record(spec, weights, RandomModels.images(12, RESOLUTION, new Random(4)), 1);
+        QuantizationPlan plan = QuantizationPlan.fromHistograms(histograms, RangeMethod.GREEDY, false);
+
+        Map<String, Integer> executed = OnnxOptimization.optimizedOperators(OnnxExport.int8Model(spec, weights, plan).bytes());
+
+        OnnxExport.Built floatModel = OnnxExport.floatModel(spec, weights);
+        assertThat(executed).as(executed.toString()).doesNotContainKeys("Conv", "Gemm")
+                .containsEntry("QLinearConv", count(floatModel, "Conv")).containsEntry("QGemm", count(floatModel, "Gemm"))
+                // one squeeze-and-excitation multiply per Unsqueeze of its gate
+                .containsEntry("QLinearMul", count(floatModel, "Unsqueeze"))
+                .containsEntry("HardSigmoid", count(floatModel, "HardSigmoid"));
+    }
+
+    private static int count(OnnxExport.Built model, String opType) {
+        return (int) model.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(opType)).count();
     }
 
     private static double sum(float[] values) {

@@ -82,6 +82,28 @@ record ReportDocument(String valDataset, int valImages, int calibrationPerClass,
                 md.append(String.format(" %.2f%% |%n", r.int8(scheme)));
             }
         }
+        md.append("\n## What raises int8/float agreement\n\n");
+        md.append(String.format("Top-1 agreement of int8 with float on %s (int8 top-1 in brackets), greedy ranges: %d calibration "
+                + "images per class (mean of the %d draws) or one draw of %d per class (seed %d), weights per tensor or per channel. "
+                + "The label-free replace decision needs disagreement below its margin; the target for QF models is %.1f%%.%n%n",
+                valDataset, calibrationPerClass, draws, ReproductionReport.LARGE_PER_CLASS, firstSeed,
+                ReproductionReport.AGREEMENT_TARGET));
+        md.append(
+                String.format(
+                        "| model | per-tensor, %1$d/class | per-channel, %1$d/class | per-tensor, %2$d/class | per-channel, %2$d/class "
+                                + "| best vs target |%n|---|---|---|---|---|---|%n",
+                        calibrationPerClass, ReproductionReport.LARGE_PER_CLASS));
+        for (Row r : rows) {
+            double[] largeTensor = r.largeCalibration().get(Scheme.PAPERS);
+            double[] largeChannel = r.largeCalibration().get(PER_CHANNEL);
+            double best = Math.max(Math.max(r.agreementWithFloat(Scheme.PAPERS), r.agreementWithFloat(PER_CHANNEL)),
+                    Math.max(largeTensor[1], largeChannel[1]));
+            md.append(String.format("| %s | %.2f%% (%.2f%%) | %.2f%% (%.2f%%) | %.2f%% (%.2f%%) | %.2f%% (%.2f%%) | %.2f%% %s |%n",
+                    r.model(), r.agreementWithFloat(Scheme.PAPERS), r.int8(Scheme.PAPERS), r.agreementWithFloat(PER_CHANNEL),
+                    r.int8(PER_CHANNEL), largeTensor[1], largeTensor[0], largeChannel[1], largeChannel[0], best,
+                    !r.manifest().variant().equals("qf") ? "(baseline)"
+                            : best >= ReproductionReport.AGREEMENT_TARGET ? "met" : "NOT met"));
+        }
         md.append("\n## Checks\n\n");
         for (Row r : rows) {
             double loss = r.tensorflowTop1() - r.int8(Scheme.PAPERS);

@@ -36,6 +36,10 @@ public final class ReproductionReport {
     private static final Map<Integer, Integer> TIMED_RUNS = Map.of(1, 200, 8, 40);
     private static final int WARM_UP = 10;
     static final int PARITY_IMAGES = 64;
+    /** Calibration images per class of the larger draw that shows what more calibration buys. */
+    static final int LARGE_PER_CLASS = 50;
+    /** The int8/float top-1 agreement a QF model should reach for the label-free replace decision. */
+    static final double AGREEMENT_TARGET = 99.5;
     /** Validation images, spread evenly over the folder (so over the classes), the layer diagnostics run on. */
     static final int DIAGNOSTIC_IMAGES = 100;
 
@@ -47,11 +51,12 @@ public final class ReproductionReport {
 
     /**
      * One model's measurements; accuracies in percent (int8 ones and agreement per calibration draw),
-     * latencies in milliseconds per batch.
+     * latencies in milliseconds per batch; {@code largeCalibration} holds int8 top-1 and agreement per
+     * scheme after one draw of {@link #LARGE_PER_CLASS} images per class.
      */
     record Row(String model, ModelManifest manifest, double tensorflowTop1, double onnxFloatTop1, double maxProbabilityGap,
             Map<Scheme, double[]> int8Top1, Map<Scheme, double[]> agreement, long savedModelBytes, long floatOnnxBytes,
-            long int8Bytes, Map<String, double[]> latency, LayerDiagnostics diagnostics) {
+            long int8Bytes, Map<String, double[]> latency, LayerDiagnostics diagnostics, Map<Scheme, double[]> largeCalibration) {
 
         /** Mean int8 top-1 of a scheme over the calibration draws. */
         double int8(Scheme scheme) {
@@ -111,12 +116,15 @@ public final class ReproductionReport {
                     return PreprocessedImages.load(val, preprocessor);
                 }
             });
-            report.rows.add(report.measureModel(model, floatDir, calibrations, images, log));
+            log.printf("%s: calibrating on %d images per class (seed %d)%n", model, LARGE_PER_CLASS, seed);
+            PostTrainingQuantization large = PostTrainingQuantization.calibrate(floatDir, trainDir, LARGE_PER_CLASS, seed, 0);
+            report.rows.add(report.measureModel(model, floatDir, calibrations, large, images, log));
         }
         return report;
     }
 
-    private Row measureModel(String model, Path floatDir, List<PostTrainingQuantization> calibrations, PreprocessedImages images,
+    private Row measureModel(String model, Path floatDir, List<PostTrainingQuantization> calibrations,
+            PostTrainingQuantization largeCalibration, PreprocessedImages images,
             PrintStream log) {
         PostTrainingQuantization ptq = calibrations.getFirst();
         ModelManifest manifest = ptq.manifest();
@@ -158,9 +166,16 @@ public final class ReproductionReport {
             int8Top1.put(scheme, top1);
             agreement.put(scheme, agreed);
         }
+        Map<Scheme, double[]> large = new LinkedHashMap<>();
+        for (Scheme scheme : List.of(Scheme.PAPERS, PER_CHANNEL)) {
+            try (OnnxClassifier onnx = new OnnxClassifier(largeCalibration.int8(scheme), size, size, threads)) {
+                PreprocessedImages.Scored score = images.score(onnx);
+                large.put(scheme, new double[] {score.result().top1(), score.agreement(floatScore)});
+            }
+        }
         long savedModelBytes = ModelExporter.sizeOf(floatDir.resolve(manifest.artifact(ModelManifest.SAVED_MODEL).orElseThrow().path()));
         return new Row(model, manifest, tensorflowTop1, onnxTop1, gap, int8Top1, agreement, savedModelBytes,
-                floatOnnx.length, int8Bytes, latency, ptq.diagnose(evenlySpaced(images.images(), DIAGNOSTIC_IMAGES), threads));
+                floatOnnx.length, int8Bytes, latency, ptq.diagnose(evenlySpaced(images.images(), DIAGNOSTIC_IMAGES), threads), large);
     }
 
     private static List<float[]> evenlySpaced(List<float[]> images, int count) {

@@ -31,12 +31,14 @@ class ReportDocumentTests {
         Map<String, double[]> latency = Map.of("TensorFlow float", new double[] {4, 8}, "ONNX Runtime float", new double[] {2, 4},
                 "ONNX Runtime int8", new double[] {1, 2});
         ReproductionReport.Row qf = new ReproductionReport.Row("qf-mobilenet-v1", manifest, 83.5, 83.5, 1e-6, int8, agreement,
-                3_000_000, 2_000_000, 600_000, latency, diagnostics(30, 3.1, 0));
+                3_000_000, 2_000_000, 600_000, latency, diagnostics(30, 3.1, 0),
+                Map.of(Scheme.PAPERS, new double[] {83.0, 99.1}, ReproductionReport.PER_CHANNEL, new double[] {83.4, 99.6}));
         Map<String, double[]> baselineLatency = Map.of("TensorFlow float", new double[] {5, 8}, "ONNX Runtime float",
                 new double[] {2, 4}, "ONNX Runtime int8", new double[] {2, 2});
         ReproductionReport.Row baseline =
                 new ReproductionReport.Row("mobilenet-v1", ModelManifest.read(Path.of("repository/mobilenet-v1/1")),
-                        82.0, 82.0, 1e-6, int8, agreement, 3_000_000, 2_000_000, 600_000, baselineLatency, diagnostics(20, 45.5, 3));
+                        82.0, 82.0, 1e-6, int8, agreement, 3_000_000, 2_000_000, 600_000, baselineLatency, diagnostics(20, 45.5, 3),
+                        Map.of(Scheme.PAPERS, new double[] {81.0, 97.0}, ReproductionReport.PER_CHANNEL, new double[] {81.5, 97.5}));
         Path markdown = folder.resolve("REPORT.md");
 
         new ReportDocument("imagenette2-224/val", 3925, 20, 7, 2, 1, List.of(baseline, qf)).write(markdown, "models report");
@@ -51,7 +53,9 @@ class ReportDocumentTests {
         assertThat(report).contains("### mobilenet-v1").contains("![SQNR by layer](REPORT-mobilenet-v1.png)")
                 .contains("| mobilenet-v1 | 20.0 dB | 21.0 dB | 19.0 dB | 45.5x | 3 of 16 | 98.00% / 98.00% |")
                 .contains("| block1/depthwise | 16 | 45.5x | 3 | 3.1x | 0 |")
-                .contains("| mobilenet-v1 | 0.988 | 1.000 | 0.80 | 0.50 |");
+                .contains("| mobilenet-v1 | 0.988 | 1.000 | 0.80 | 0.50 |")
+                .contains("| qf-mobilenet-v1 | 98.00% (82.50%) | 98.00% (84.00%) | 99.10% (83.00%) | 99.60% (83.40%) | 99.60% met |")
+                .contains("| mobilenet-v1 | 98.00% (82.50%) | 98.00% (84.00%) | 97.00% (81.00%) | 97.50% (81.50%) | 98.00% (baseline) |");
         assertThat(Files.size(folder.resolve("REPORT-mobilenet-v1.png"))).isPositive();
     }
 }

@@ -201,7 +201,8 @@ class HttpApiTests {
         JsonNode models = http.get("/v1/models").json().get("models");
         List<String> names = new ArrayList<>();
         models.forEach(m -> names.add(m.get("name").asString()));
-        assertThat(names).contains("mobilenet-v1", "qf-mobilenet-v1-int8", "qf-mobilenet-v2", "mobilenet-v2-int8").hasSize(8);
+        assertThat(names).contains("mobilenet-v1", "qf-mobilenet-v1-int8", "qf-mobilenet-v2", "mobilenet-v2-int8",
+                "qf-mobilenet-v3-small-int8").hasSize(12);
         JsonNode qf = http.get("/v1/models/qf-mobilenet-v2-int8").json().get("versions").get(0);
         assertThat(qf.get("state").asString()).isEqualTo("ready");
         assertThat(qf.get("variant").asString()).isEqualTo("qf");

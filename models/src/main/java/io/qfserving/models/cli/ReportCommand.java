@@ -11,11 +11,16 @@ import picocli.CommandLine.Option;
         description = "Measure float vs int8 (three schemes) accuracy, size and latency of the float models; write REPORT.md and a chart.")
 final class ReportCommand implements Callable<Integer> {
 
-    @Option(names = "--repository", defaultValue = "models/repository", description = "(default: ${DEFAULT-VALUE})")
+    private static final String DEFAULT_REPOSITORY = "models/repository";
+    private static final String DEFAULT_MODELS =
+            "mobilenet-v1,qf-mobilenet-v1,mobilenet-v2,qf-mobilenet-v2,mobilenet-v3-small,qf-mobilenet-v3-small";
+    private static final String DEFAULT_OUT = "models/REPORT.md";
+
+    @Option(names = "--repository", defaultValue = DEFAULT_REPOSITORY, description = "(default: ${DEFAULT-VALUE})")
     Path repository;
 
     @Option(names = "--models", split = ",",
-            defaultValue = "mobilenet-v1,qf-mobilenet-v1,mobilenet-v2,qf-mobilenet-v2,mobilenet-v3-small,qf-mobilenet-v3-small",
+            defaultValue = DEFAULT_MODELS,
             description = "float models to report, in table order (default: ${DEFAULT-VALUE})")
     List<String> models;
 
@@ -39,15 +44,19 @@ final class ReportCommand implements Callable<Integer> {
             description = "intra-op threads for both engines, so their latencies compare (default: ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--out", defaultValue = "models/REPORT.md", description = "(default: ${DEFAULT-VALUE}; the chart goes beside it)")
+    @Option(names = "--out", defaultValue = DEFAULT_OUT, description = "(default: ${DEFAULT-VALUE}; the chart goes beside it)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         ReproductionReport report = ReproductionReport.measure(repository, models, trainDir, valDir, perClass, seed, draws, threads,
                 System.out);
-        report.write(out, String.format("models/bin/models report --train %s --val %s --per-class %d --seed %d --draws %d --threads %d",
-                trainDir, valDir, perClass, seed, draws, threads));
+        String elsewhere = repository.equals(Path.of(DEFAULT_REPOSITORY)) ? "" : " --repository " + repository;
+        String others = models.equals(List.of(DEFAULT_MODELS.split(","))) ? "" : " --models " + String.join(",", models);
+        String target = out.equals(Path.of(DEFAULT_OUT)) ? "" : " --out " + out;
+        report.write(out,
+                String.format("models/bin/models report%s%s --train %s --val %s --per-class %d --seed %d --draws %d --threads %d%s",
+                        elsewhere, others, trainDir, valDir, perClass, seed, draws, threads, target));
         System.out.println("wrote " + out);
         return 0;
     }

@@ -20,7 +20,7 @@ public final class RandomModels {
 
     private RandomModels() {}
 
-    /** All four networks (V1, QF-V1, V2, QF-V2) at width 0.5 and the given resolution, 10 classes. */
+    /** Every architecture in both variants (V1, V2, V3-Small; baseline and QF) at width 0.5 and the given resolution, 10 classes. */
     public static List<ModelSpec> specs(int resolution) {
         List<ModelSpec> specs = new ArrayList<>();
         for (Architecture a : Architecture.values()) {

@@ -85,6 +85,6 @@ public final class OnnxExport {
         }
         String name = spec.name() + (plan == null ? "" : "-int8");
         return new Built(graph.model(name), List.copyOf(layers.activations()), taps,
-                List.copyOf(layers.depthwiseInputs().values()));
+                List.copyOf(layers.depthwiseInputs()));
     }
 }

@@ -7,6 +7,7 @@ import io.qfserving.models.quant.QuantizedTensor;
 import io.qfserving.models.quant.WeightQuantizer;
 import io.qfserving.models.tf.TensorValue;
 import io.qfserving.runtime.arch.Layers;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +36,7 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
     private final QuantizationPlan plan;
     private final SequencedSet<String> activations = new LinkedHashSet<>();
     private final Map<String, String> dequantized = new LinkedHashMap<>();
-    private final Map<String, OnnxExport.DepthwiseInput> depthwiseInputs = new LinkedHashMap<>();
+    private final List<OnnxExport.DepthwiseInput> depthwiseInputs = new ArrayList<>();
     private int adds;
     private boolean relu6Bounds;
     private boolean unsqueezeAxes;
@@ -56,8 +57,8 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
         return dequantized;
     }
 
-    /** The activation each depthwise layer reads, by layer name. */
-    Map<String, OnnxExport.DepthwiseInput> depthwiseInputs() {
+    /** The activation each depthwise layer reads, in graph order. */
+    List<OnnxExport.DepthwiseInput> depthwiseInputs() {
         return depthwiseInputs;
     }
 
@@ -68,7 +69,7 @@ final class OnnxLayers implements Layers<OnnxLayers.Tensor> {
 
     @Override
     public Tensor depthwise(String name, Tensor x, int kernel, int stride, boolean batchNorm) {
-        depthwiseInputs.put(name, new OnnxExport.DepthwiseInput(name, x.name(), x.channels()));
+        depthwiseInputs.add(new OnnxExport.DepthwiseInput(name, x.name(), x.channels()));
         return convolution(name, x, kernel, x.channels(), stride, x.channels());
     }
 

@@ -8,7 +8,6 @@ import io.qfserving.runtime.engine.ClassifierSignature;
 import io.qfserving.runtime.engine.onnx.OnnxClassifier;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,44 +60,36 @@ public record LayerDiagnostics(List<ActivationNoise> activations, ActivationNois
     static LayerDiagnostics measure(ModelSpec spec, Map<String, TensorValue> weights, Function<Scheme, QuantizationPlan> plans,
             List<float[]> images, int threads) {
         OnnxExport.Built reference = OnnxExport.calibrationModel(spec, weights);
-        Map<Scheme, OnnxExport.Built> quantized = new LinkedHashMap<>();
-        for (Scheme scheme : List.of(Scheme.PAPERS, ReproductionReport.PER_CHANNEL)) {
-            quantized.put(scheme, OnnxExport.tappedInt8Model(spec, weights, plans.apply(scheme)));
-        }
         List<String> tensors = new ArrayList<>(reference.activations());
         tensors.add(ClassifierSignature.LOGITS);
+        List<String> exactOutputs = outputs(reference, tensors);
         Map<String, double[]> maxAbsByChannel = new LinkedHashMap<>();
         reference.depthwiseInputs().forEach(d -> maxAbsByChannel.put(d.activation(), new double[d.channels()]));
         double[] signal = new double[tensors.size()];
-        Map<Scheme, double[]> noise = new LinkedHashMap<>();
-        quantized.keySet().forEach(scheme -> noise.put(scheme, new double[tensors.size()]));
         int size = spec.resolution();
-        Map<Scheme, OnnxClassifier> int8Models = new LinkedHashMap<>();
+        List<Int8Noise> int8 = new ArrayList<>();
         try (OnnxClassifier floatModel = new OnnxClassifier(reference.bytes(), size, size, threads)) {
-            quantized.forEach((scheme, built) -> int8Models.put(scheme, new OnnxClassifier(built.bytes(), size, size, threads)));
+            for (Scheme scheme : ReproductionReport.GREEDY_SCHEMES) {
+                int8.add(new Int8Noise(OnnxExport.tappedInt8Model(spec, weights, plans.apply(scheme)), tensors, size, threads));
+            }
             for (int from = 0; from < images.size(); from += BATCH) {
                 List<float[]> batch = images.subList(from, Math.min(images.size(), from + BATCH));
-                Map<String, float[]> exact = floatModel.outputs(batch, withLogits(reference));
-                maxAbsByChannel.forEach((activation, maxAbs) -> recordChannelMaxima(exact.get(activation), batch.size(), maxAbs));
+                Map<String, float[]> outputs = floatModel.outputs(batch, Set.copyOf(exactOutputs));
+                List<float[]> exact = exactOutputs.stream().map(outputs::get).toList();
+                maxAbsByChannel.forEach((activation, maxAbs) -> recordChannelMaxima(outputs.get(activation), batch.size(), maxAbs));
                 for (int t = 0; t < tensors.size(); t++) {
-                    signal[t] += sumOfSquares(exact.get(tap(reference, tensors.get(t))));
+                    signal[t] += sumOfSquares(exact.get(t));
                 }
-                for (Scheme scheme : quantized.keySet()) {
-                    OnnxExport.Built int8 = quantized.get(scheme);
-                    Map<String, float[]> approximate = int8Models.get(scheme).outputs(batch, withLogits(int8));
-                    for (int t = 0; t < tensors.size(); t++) {
-                        noise.get(scheme)[t] += squaredError(exact.get(tap(reference, tensors.get(t))),
-                                approximate.get(tap(int8, tensors.get(t))));
-                    }
-                }
+                int8.forEach(q -> q.add(batch, exact));
             }
         } finally {
-            int8Models.values().forEach(OnnxClassifier::close);
+            int8.forEach(Int8Noise::close);
         }
         List<ActivationNoise> activations = new ArrayList<>();
+        // GREEDY_SCHEMES lists per-tensor weights, then per-channel ones.
         for (int t = 0; t < tensors.size(); t++) {
-            activations.add(new ActivationNoise(tensors.get(t), decibels(signal[t], noise.get(Scheme.PAPERS)[t]),
-                    decibels(signal[t], noise.get(ReproductionReport.PER_CHANNEL)[t])));
+            activations.add(new ActivationNoise(tensors.get(t), decibels(signal[t], int8.get(0).noise[t]),
+                    decibels(signal[t], int8.get(1).noise[t])));
         }
         Map<String, Double> spreads = depthwiseSpreads(weights);
         List<DepthwiseLayer> depthwise = reference.depthwiseInputs().stream()
@@ -108,14 +99,35 @@ public record LayerDiagnostics(List<ActivationNoise> activations, ActivationNois
         return new LayerDiagnostics(List.copyOf(activations.subList(0, activations.size() - 1)), activations.getLast(), depthwise);
     }
 
-    private static String tap(OnnxExport.Built built, String tensor) {
-        return tensor.equals(ClassifierSignature.LOGITS) ? tensor : built.taps().get(tensor);
+    /** The graph output that exposes each tensor: its tap, or the logits output itself. */
+    private static List<String> outputs(OnnxExport.Built built, List<String> tensors) {
+        return tensors.stream().map(t -> t.equals(ClassifierSignature.LOGITS) ? t : built.taps().get(t)).toList();
     }
 
-    private static Set<String> withLogits(OnnxExport.Built built) {
-        Set<String> names = new HashSet<>(built.taps().values());
-        names.add(ClassifierSignature.LOGITS);
-        return names;
+    /** One int8 graph, tapped, and its squared error against the float graph, summed per tensor. */
+    private static final class Int8Noise implements AutoCloseable {
+
+        private final OnnxClassifier model;
+        private final List<String> outputs;
+        private final double[] noise;
+
+        Int8Noise(OnnxExport.Built built, List<String> tensors, int size, int threads) {
+            this.outputs = outputs(built, tensors);
+            this.noise = new double[tensors.size()];
+            this.model = new OnnxClassifier(built.bytes(), size, size, threads);
+        }
+
+        void add(List<float[]> batch, List<float[]> exact) {
+            Map<String, float[]> approximate = model.outputs(batch, Set.copyOf(outputs));
+            for (int t = 0; t < outputs.size(); t++) {
+                noise[t] += squaredError(exact.get(t), approximate.get(outputs.get(t)));
+            }
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
     }
 
     /**

@@ -102,11 +102,13 @@ record MechanismSection(List<Row> rows) {
                 + "from Size and latency above:\n\n");
         md.append("| QF / baseline | parameters | MACs | TF float latency b1 | ORT int8 latency b1 |\n|---|---|---|---|---|\n");
         families().forEach((family, members) -> {
-            if (members.size() != 2) {
+            Map<String, Row> byVariant = new LinkedHashMap<>();
+            members.forEach(r -> byVariant.put(r.manifest().variant(), r));
+            Row baseline = byVariant.get("baseline");
+            Row qf = byVariant.get("qf");
+            if (baseline == null || qf == null) {
                 return;
             }
-            Row baseline = members.get(0).manifest().variant().equals("qf") ? members.get(1) : members.get(0);
-            Row qf = baseline == members.get(0) ? members.get(1) : members.get(0);
             md.append(String.format("| %s | %.3f | %.3f | %.2f | %.2f |%n", family,
                     (double) qf.manifest().parameters() / baseline.manifest().parameters(),
                     (double) qf.manifest().macsPerImage() / baseline.manifest().macsPerImage(),

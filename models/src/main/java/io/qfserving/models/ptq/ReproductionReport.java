@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The papers' table reproduced on our models: for each float model, its accuracy on both engines,
@@ -31,6 +32,8 @@ public final class ReproductionReport {
     static final Scheme MIN_MAX = new Scheme(RangeMethod.MIN_MAX, false);
     static final Scheme PER_CHANNEL = new Scheme(RangeMethod.GREEDY, true);
     static final List<Scheme> SCHEMES = List.of(MIN_MAX, Scheme.PAPERS, PER_CHANNEL);
+    /** The greedy schemes, per-tensor then per-channel weights: the ones the agreement and layer studies compare. */
+    static final List<Scheme> GREEDY_SCHEMES = List.of(Scheme.PAPERS, PER_CHANNEL);
 
     /** Timing: warm-up runs, then the median of timed runs, per batch size. */
     private static final Map<Integer, Integer> TIMED_RUNS = Map.of(1, 200, 8, 40);
@@ -167,7 +170,7 @@ public final class ReproductionReport {
             agreement.put(scheme, agreed);
         }
         Map<Scheme, double[]> large = new LinkedHashMap<>();
-        for (Scheme scheme : List.of(Scheme.PAPERS, PER_CHANNEL)) {
+        for (Scheme scheme : GREEDY_SCHEMES) {
             try (OnnxClassifier onnx = new OnnxClassifier(largeCalibration.int8(scheme), size, size, threads)) {
                 PreprocessedImages.Scored score = images.score(onnx);
                 large.put(scheme, new double[] {score.result().top1(), score.agreement(floatScore)});
@@ -179,11 +182,8 @@ public final class ReproductionReport {
     }
 
     private static List<float[]> evenlySpaced(List<float[]> images, int count) {
-        List<float[]> picked = new ArrayList<>();
-        for (int i = 0; i < Math.min(count, images.size()); i++) {
-            picked.add(images.get((int) ((long) i * images.size() / Math.min(count, images.size()))));
-        }
-        return picked;
+        int picked = Math.min(count, images.size());
+        return IntStream.range(0, picked).mapToObj(i -> images.get((int) ((long) i * images.size() / picked))).toList();
     }
 
     private static double maxGap(Classifier a, Classifier b, List<float[]> images) {

@@ -39,7 +39,7 @@ RUN --mount=type=cache,id=qf-serving-m2,target=/root/.m2 \
       arm64) tf_classifier=linux-arm64 ort_platform=linux-aarch64 ;; \
       *) echo "unsupported target architecture: $TARGETARCH" >&2; exit 1 ;; \
     esac \
-    && ./mvnw -B -q package -Dmaven.test.skip=true -pl service -am \
+    && ./mvnw -B -q package -Dmaven.test.skip=true -Dexec.skip=true -pl service -am \
          -Dtensorflow.native.classifier="$tf_classifier" -Donnxruntime.native.platform="$ort_platform" \
     && prepare-app.sh /app "$TARGETARCH" service/target/qf-serving.jar
 

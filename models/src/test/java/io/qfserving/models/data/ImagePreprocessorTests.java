@@ -29,6 +29,19 @@ class ImagePreprocessorTests {
     }
 
     @Test
+    void normalizesEachChannelWithItsOwnMeanAndStd() throws IOException {
+        Normalization imagenet = new Normalization(new float[] {123.675f, 116.28f, 103.53f}, new float[] {58.395f, 57.12f, 57.375f});
+        try (ImagePreprocessor p = new ImagePreprocessor(16, 16, imagenet)) {
+            float[] x = p.apply(png(solid(40, 30, new Color(255, 0, 51), BufferedImage.TYPE_INT_RGB)));
+            for (int pixel = 0; pixel < 16 * 16; pixel++) {
+                assertThat(x[3 * pixel]).isCloseTo((255 - 123.675f) / 58.395f, within(1e-6f));
+                assertThat(x[3 * pixel + 1]).isCloseTo((0 - 116.28f) / 57.12f, within(1e-6f));
+                assertThat(x[3 * pixel + 2]).isCloseTo((51 - 103.53f) / 57.375f, within(1e-6f));
+            }
+        }
+    }
+
+    @Test
     void expandsGrayscaleAndDropsAlpha() throws IOException {
         try (ImagePreprocessor p = new ImagePreprocessor(8, 8, Normalization.MINUS_ONE_TO_ONE)) {
             float[] gray = p.apply(png(solid(10, 10, new Color(100, 100, 100), BufferedImage.TYPE_BYTE_GRAY)));

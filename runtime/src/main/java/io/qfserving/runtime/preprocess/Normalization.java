@@ -21,4 +21,16 @@ public record Normalization(float[] mean, float[] std) {
         mean = mean.clone();
         std = std.clone();
     }
+
+    /** Normalizes interleaved RGB pixels (..., r, g, b, ...) where they are. */
+    public void applyInPlace(float[] rgb) {
+        if (rgb.length % 3 != 0) {
+            throw new IllegalArgumentException("RGB pixels come in threes, not " + rgb.length + " values");
+        }
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = (rgb[i] - mean[0]) / std[0];
+            rgb[i + 1] = (rgb[i + 1] - mean[1]) / std[1];
+            rgb[i + 2] = (rgb[i + 2] - mean[2]) / std[2];
+        }
+    }
 }

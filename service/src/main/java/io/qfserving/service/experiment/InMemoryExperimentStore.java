@@ -39,6 +39,10 @@ public final class InMemoryExperimentStore implements ExperimentStore {
      */
     public InMemoryExperimentStore(long maxPredictions, Duration ttl, Clock clock) {
         this.predictions = Caffeine.newBuilder()
+                // Upkeep (eviction, expiry) in small batches on the threads that write, instead of a task
+                // handed to the common pool every few requests: under load the pool's threads took 0.8%
+                // of the server's CPU, and the hand-off woke a thread each time.
+                .executor(Runnable::run)
                 .maximumSize(maxPredictions)
                 .expireAfterWrite(ttl)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))

@@ -36,7 +36,7 @@ class InMemoryExperimentStoreTests extends ExperimentStoreContract {
             small.served("request-" + i, served, Duration.ofMillis(5));
         }
 
-        // Caffeine evicts in the background, soon after the bound is passed.
+        // Caffeine evicts in batches on the writing threads, soon after the bound is passed.
         await().until(() -> IntStream.range(0, 1000).filter(i -> small.prediction("request-" + i).isPresent()).count() <= 10);
     }
 }

@@ -120,6 +120,8 @@ check_images() {
 }
 
 save_and_check_archive() {
+  # The base images may come from the container storage's cache while the work folder is new.
+  mkdir -p "$(dirname "$IMAGE_ARCHIVE")"
   rm -f "$IMAGE_ARCHIVE"
   buildah_ manifest push --quiet --all "$IMAGE_NAME" "oci-archive:$IMAGE_ARCHIVE:qf-serving" >/dev/null
   local index found expected

@@ -6,6 +6,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.image.DecodeImage;
@@ -118,15 +119,20 @@ public final class ImagePreprocessor implements AutoCloseable {
         }
     }
 
-    /** Packs preprocessed images into one [N, H, W, 3] tensor. */
+    /** Packs preprocessed images into one [N, H, W, 3] tensor, each copied once, into the tensor's own memory. */
     public static TFloat32 batch(List<float[]> images, int height, int width) {
         int size = height * width * 3;
-        float[] all = new float[images.size() * size];
+        TFloat32 batch = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(images.size(), height, width, 3));
+        FloatDataBuffer pixels = batch.asRawTensor().data().asFloats();
         for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i), 0, all, i * size, size);
+            float[] image = images.get(i);
+            if (image.length != size) {
+                batch.close();
+                throw new IllegalArgumentException("an image has " + image.length + " values, not " + size);
+            }
+            pixels.offset((long) i * size).write(image);
         }
-        return TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(images.size(), height, width, 3),
-                DataBuffers.of(all, true, false));
+        return batch;
     }
 
     @Override

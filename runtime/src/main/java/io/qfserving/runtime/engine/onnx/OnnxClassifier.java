@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtSession;
 import io.qfserving.runtime.engine.ClassifierSignature;
 import io.qfserving.runtime.engine.NativeClassifier;
 import io.qfserving.runtime.engine.Scores;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +51,10 @@ public final class OnnxClassifier extends NativeClassifier {
 
     /** Runs a batch of preprocessed NHWC images and returns the named outputs, flattened (calibration taps). */
     public Map<String, float[]> outputs(List<float[]> images, Set<String> names) {
-        FloatBuffer batch = FloatBuffer.allocate(images.size() * height() * width() * 3);
+        // Direct and in native order, ONNX Runtime reads it where it is; a heap buffer would be copied
+        // into a new direct one on every call.
+        FloatBuffer batch = ByteBuffer.allocateDirect(images.size() * height() * width() * 3 * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
         images.forEach(batch::put);
         batch.flip();
         try (OnnxTensor input = OnnxTensor.createTensor(environment, batch, new long[] {images.size(), height(), width(), 3});

@@ -56,7 +56,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       when the server cuts them off) while 4 clients classify and the probes are polled.
  *   <li>{@code decode-scaling} (needs {@code wrk}): a second server decodes JPEGs at a DCT scale; wrk
  *       with 16 connections against each in turn, and top-1 agreement and the largest probability
- *       change between the two, on the photos and on large generated scenes.
+ *       change between the two, on the photos and on large generated scenes; first, on one
+ *       thread without a server, the most that scaling could speed a request up ({@link DecodeScalingCeiling}).
  *   <li>{@code sigterm}: 32 clients classify; SIGTERM after 10 s; every request sent must get an
  *       answer (200, 429 or 503) until the process is gone. With no balancer in front, a client
  *       reconnects here after a closing response, and waits out a 503's {@code Retry-After}.
@@ -211,6 +212,9 @@ public final class OperatorScenarios {
             scenes.add(TestImages.jpeg(TestImages.scene(1200 + 40 * i, 900 + 30 * i, i)));
             Files.write(scenesFolder.resolve(String.format(Locale.ROOT, "scene-%02d.jpg", i)), scenes.getLast());
         }
+        Path defaultModel = REPOSITORY.resolve("qf-mobilenet-v1-int8").resolve("1");
+        System.out.println("photos, the ceiling: " + DecodeScalingCeiling.measure(photos, defaultModel));
+        System.out.println("generated scenes, the ceiling: " + DecodeScalingCeiling.measure(scenes, defaultModel));
         try (Server scaling = Server.start(List.of("--qf.inference.decode-scaling=true"))) {
             for (Path images : List.of(PHOTOS, scenesFolder)) {
                 String name = images == PHOTOS ? "photos" : "generated scenes";

@@ -4,7 +4,8 @@
 #   scripts/build-images.sh      # the same without a Docker engine (buildah, local Debian bases)
 #
 # The build stage runs on the build platform (no emulated Maven) and picks the target's
-# TensorFlow and ONNX Runtime natives by property; the runtime stage is the target platform's JRE.
+# TensorFlow and ONNX Runtime natives (deploy/image/build-app.sh); the runtime stage is the target
+# platform's JRE.
 ARG BASE_IMAGE=eclipse-temurin:25-jre
 ARG BUILD_IMAGE=eclipse-temurin:25-jdk
 
@@ -32,16 +33,8 @@ COPY service/pom.xml service/
 COPY service/src/main/ service/src/main/
 # Maven reads every module's pom named in the root pom, even those -pl leaves out.
 COPY deploy/pom.xml deploy/
-COPY deploy/image/prepare-app.sh /usr/local/bin/
-RUN --mount=type=cache,id=qf-serving-m2,target=/root/.m2 \
-    case "$TARGETARCH" in \
-      amd64) tf_classifier=linux-x86_64 ort_platform=linux-x64 ;; \
-      arm64) tf_classifier=linux-arm64 ort_platform=linux-aarch64 ;; \
-      *) echo "unsupported target architecture: $TARGETARCH" >&2; exit 1 ;; \
-    esac \
-    && ./mvnw -B -q package -Dmaven.test.skip=true -Dexec.skip=true -pl service -am \
-         -Dtensorflow.native.classifier="$tf_classifier" -Donnxruntime.native.platform="$ort_platform" \
-    && prepare-app.sh /app "$TARGETARCH" service/target/qf-serving.jar
+COPY deploy/image/build-app.sh /usr/local/bin/
+RUN --mount=type=cache,id=qf-serving-m2,target=/root/.m2 build-app.sh /app "$TARGETARCH"
 
 FROM runtime-base
 ARG APP_UID=10001

@@ -1,18 +1,24 @@
 #!/bin/sh
-# Dockerfile build stage: lays the Spring Boot jar out as cacheable layers and keeps only the
-# target architecture's native libraries, extracted once here instead of at every start:
+# Dockerfile build stage: builds the server for the target architecture (its TensorFlow and ONNX
+# Runtime natives only), then lays the Spring Boot jar out as cacheable layers, with the natives
+# extracted once here instead of at every start:
 #   $1/native/                      TensorFlow (JavaCPP) and ONNX Runtime shared libraries
 #   $1/{dependencies,spring-boot-loader,snapshot-dependencies,application}/   Boot's layers
 # The JVM finds them through -Djava.library.path and -Donnxruntime.native.path (see Dockerfile),
 # so nothing is unpacked into ~/.javacpp or /tmp and the root filesystem can stay read-only.
-# Usage: prepare-app.sh APP_DIR TARGETARCH SERVICE_JAR
+# Usage, from the source tree's root: build-app.sh APP_DIR TARGETARCH
 set -eu
-app=$1 arch=$2 jar=$3
+app=$1 arch=$2
 case "$arch" in
   amd64) tf_platform=linux-x86_64 ort_platform=linux-x64 ;;
   arm64) tf_platform=linux-arm64 ort_platform=linux-aarch64 ;;
   *) echo "unsupported target architecture: $arch" >&2; exit 1 ;;
 esac
+
+# Tests and the packaged AOT cache are skipped: the image makes its own cache for its JVM.
+./mvnw -B -q package -Dmaven.test.skip=true -Dexec.skip=true -pl service -am \
+  -Dtensorflow.native.classifier="$tf_platform" -Donnxruntime.native.platform="$ort_platform"
+jar=service/target/qf-serving.jar
 
 java -Djarmode=tools -jar "$jar" extract --layers --destination "$app"
 lib=$app/dependencies/lib

@@ -18,22 +18,31 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Request bodies received without a thread: the container calls back as data arrives, the bytes
- * collect in one array, and once the body is complete (or too large, too slow, over the budget)
- * the request is dispatched again, with the outcome as an attribute, to {@link AdmissionFilter}.
- * Memory: one body at most its limit; all bodies being received together at most the budget.
- * {@link AdmissionMetrics} publishes the bytes held and the bodies that timed out.
+ * collect in chunks, and once the body is complete (or too large, too slow, over the budget) the
+ * request is dispatched again, with the outcome as an attribute, to {@link AdmissionFilter}.
+ * Memory: one body at most its limit; all bodies being received together at most the budget. A
+ * complete body is copied once into an array of its own size and its chunks are kept for the next
+ * bodies: arrays grown by doubling as bytes arrive were half of all the heap a classify call
+ * allocated (docs/benchmarks.md). {@link AdmissionMetrics} publishes the bytes held and the bodies
+ * that timed out.
  */
 final class ReceivedBodies {
 
     private static final String OUTCOME = ReceivedBodies.class.getName() + ".outcome";
-    private static final int CHUNK = 16 * 1024;
+    /** What a body takes at a time, so that a slow sender holds at most one chunk more than it has sent. */
+    static final int CHUNK = 16 * 1024;
+    /** Chunks kept for later bodies (4 MB), enough for a few hundred photos being received at once. */
+    private static final int SPARE_CHUNKS = 256;
 
     /** A received body, or why there is none. */
     record Received(byte[] body, ServingException failure) {}
@@ -44,6 +53,7 @@ final class ReceivedBodies {
     private final long budget;
     private final AtomicLong receiving = new AtomicLong();
     private final LongAdder timedOut = new LongAdder();
+    private final Queue<byte[]> spareChunks = new ArrayBlockingQueue<>(SPARE_CHUNKS);
 
     ReceivedBodies(long imageLimit, long requestLimit, AdmissionProperties properties) {
         this.imageLimit = imageLimit;
@@ -81,17 +91,23 @@ final class ReceivedBodies {
         if (declared > limit) {
             return HttpRequests.tooLarge(declared, limit);
         }
-        // Arrays grow as bytes arrive, so a slow sender holds only what it has sent.
-        int initial = (int) Math.min(declared >= 0 ? declared : limit + 1, CHUNK);
-        if (!reserve(initial)) {
+        // A body that fits in a chunk gets an array of its declared size; a larger one, chunks as it arrives.
+        boolean fitsAChunk = declared >= 0 && declared <= CHUNK;
+        int first = fitsAChunk ? (int) declared : CHUNK;
+        if (!reserve(first)) {
             return overBudget();
         }
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(timeout.toMillis());
-        Receiver receiver = new Receiver(async, limit, declared, initial);
+        Receiver receiver = new Receiver(async, limit, declared, fitsAChunk ? new byte[first] : chunk());
         async.addListener(receiver);
         request.getInputStream().setReadListener(receiver);
         return null;
+    }
+
+    private byte[] chunk() {
+        byte[] spare = spareChunks.poll();
+        return spare != null ? spare : new byte[CHUNK];
     }
 
     private boolean reserve(long bytes) {
@@ -123,59 +139,95 @@ final class ReceivedBodies {
         private final long capacity;
         private final long limit;
         private final AtomicBoolean finished = new AtomicBoolean();
-        private byte[] body;
-        private int size;
+        /** Filled in order; the last one up to {@link #filled}. */
+        private final List<byte[]> chunks = new ArrayList<>();
+        private byte[] current;
+        private int filled;
+        private long size;
         /** Bytes of the budget this body holds, returned when the request completes. */
         private long reserved;
 
-        Receiver(AsyncContext async, long limit, long declared, int initial) throws IOException {
+        Receiver(AsyncContext async, long limit, long declared, byte[] first) throws IOException {
             this.async = async;
             this.in = async.getRequest().getInputStream();
             this.limit = limit;
             this.capacity = declared >= 0 ? declared : limit + 1;
-            this.body = new byte[initial];
-            this.reserved = initial;
+            this.current = first;
+            this.chunks.add(first);
+            this.reserved = first.length;
         }
 
         @Override
         public void onDataAvailable() throws IOException {
             while (!finished.get() && in.isReady()) {
-                if (size == body.length && !grow()) {
+                if (!room()) {
                     return;
                 }
-                int read = in.read(body, size, body.length - size);
+                int read = in.read(current, filled, (int) Math.min(current.length - filled, capacity - size));
                 if (read < 0) {
                     return;
                 }
+                filled += read;
                 size += read;
             }
         }
 
         /** Room for more of the body, unless it is complete or that passes its limit or the budget. */
-        private boolean grow() {
+        private boolean room() {
             if (size >= capacity) {
                 if (size > limit) {
                     finish(new Received(null, HttpRequests.tooLarge(size, limit)));
                 }
                 return false;
             }
-            int larger = (int) Math.min((long) body.length * 2, capacity);
-            if (!reserve(larger - body.length)) {
+            if (filled < current.length) {
+                return true;
+            }
+            if (!reserve(CHUNK)) {
                 finish(new Received(null, overBudget()));
                 return false;
             }
-            reserved += larger - body.length;
-            body = Arrays.copyOf(body, larger);
+            reserved += CHUNK;
+            current = chunk();
+            chunks.add(current);
+            filled = 0;
             return true;
         }
 
         @Override
         public void onAllDataRead() {
+            if (finished.get()) {
+                return;
+            }
             if (size > limit) {
                 finish(new Received(null, HttpRequests.tooLarge(size, limit)));
             } else {
-                finish(new Received(size == body.length ? body : Arrays.copyOf(body, size), null));
+                finish(new Received(body(), null));
             }
+        }
+
+        /**
+         * The body in one array of its size. Chunks go back to the spare ones only here: no read
+         * into them can still be under way, as the container calls a read listener one call at a time.
+         */
+        private byte[] body() {
+            if (chunks.size() == 1 && current.length == size) {
+                return current;
+            }
+            byte[] body = new byte[(int) size];
+            int at = 0;
+            for (byte[] chunk : chunks) {
+                int length = (int) Math.min(chunk.length, size - at);
+                System.arraycopy(chunk, 0, body, at, length);
+                at += length;
+                if (chunk.length == CHUNK) {
+                    spareChunks.offer(chunk);
+                }
+            }
+            chunks.clear();
+            receiving.addAndGet(size - reserved);
+            reserved = size;
+            return body;
         }
 
         @Override

@@ -18,7 +18,7 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Admission decides from the request line: past the limit, a 429 before any of the body is read.
- * (Receiving bodies needs a real container: see {@code SlowSendersTests}.)
+ * (Receiving bodies: {@code ReceivedBodiesTests}.)
  */
 class AdmissionFilterTests {
 

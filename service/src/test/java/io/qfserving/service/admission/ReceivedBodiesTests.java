@@ -30,8 +30,13 @@ class ReceivedBodiesTests {
     private static final int LIMIT = 1 << 20;
     private static final int CHUNK = ReceivedBodies.CHUNK;
 
-    private final ReceivedBodies bodies = new ReceivedBodies(LIMIT, LIMIT,
-            new AdmissionProperties(true, 16, 16, 24, 3.0, Duration.ofSeconds(10), DataSize.ofMegabytes(256), DataSize.ofKilobytes(32)));
+    private final ReceivedBodies bodies = withLimit(LIMIT);
+
+    private static ReceivedBodies withLimit(int limit) {
+        return new ReceivedBodies(limit, limit,
+                new AdmissionProperties(true, 16, 16, 24, 3.0, Duration.ofSeconds(10), DataSize.ofMegabytes(256),
+                        DataSize.ofKilobytes(32)));
+    }
 
     /** A request whose body arrives when {@link #deliver} says so, as a container's would. */
     private static final class Arriving extends MockHttpServletRequest {
@@ -173,9 +178,7 @@ class ReceivedBodiesTests {
     void aBodyOverTheLimitIsRefusedOnceItPassesIt(boolean declared) throws IOException {
         int limit = 3 * CHUNK;
         Arriving request = new Arriving(declared ? limit + 1 : null);
-        ReceivedBodies small = new ReceivedBodies(limit, limit,
-                new AdmissionProperties(true, 16, 16, 24, 3.0, Duration.ofSeconds(10), DataSize.ofMegabytes(256),
-                        DataSize.ofKilobytes(32)));
+        ReceivedBodies small = withLimit(limit);
         if (declared) {
             assertThat(small.receive(request, new MockHttpServletResponse(), limit).kind()).isEqualTo(ErrorKind.TOO_LARGE);
             return;

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.springframework.stereotype.Service;
@@ -62,25 +63,32 @@ public class InferenceService {
         return clock.instant().plus(timeout);
     }
 
-    /** Encoded JPEG or PNG images, preprocessed as the model's manifest says. */
+    /**
+     * Encoded JPEG or PNG images, preprocessed as the model's manifest says. The caller should
+     * {@link Inference#release} the result once nothing reads its inputs any more.
+     */
     public Inference classify(ModelRef ref, List<byte[]> images, Instant deadline, Origin origin) {
         checkCount(images.size());
-        return run(ref, deadline, origin, model -> preprocess(images, model));
+        return run(ref, deadline, origin, model -> decoded(images, model));
     }
 
     /**
      * The images of an earlier inference again, on another model (a shadow): its decoded tensors are
-     * reused when both models preprocess alike, so the copy costs inference only.
+     * reused when both models preprocess alike, so the copy costs inference only. Release the earlier
+     * inference only after this one has returned, and this one too.
      */
     public Inference classifyAgain(ModelRef ref, List<byte[]> images, Inference earlier, Instant deadline, Origin origin) {
         ModelManifest.Preprocessing decodedWith = earlier.model().manifest().preprocessing();
         return run(ref, deadline, origin, model -> model.manifest().preprocessing().equals(decodedWith)
-                ? earlier.inputs() : preprocess(images, model));
+                ? new Inputs(earlier.inputs(), false) : decoded(images, model));
     }
 
-    private List<float[]> preprocess(List<byte[]> images, ServedModel model) {
-        return images.stream().map(image -> preprocessor.apply(image, model.manifest().preprocessing())).toList();
+    private Inputs decoded(List<byte[]> images, ServedModel model) {
+        return new Inputs(images.stream().map(image -> preprocessor.apply(image, model.manifest().preprocessing())).toList(), true);
     }
+
+    /** A request's model inputs, and whether they were decoded for it (its to give back) or borrowed. */
+    private record Inputs(List<float[]> tensors, boolean decodedHere) {}
 
     /**
      * Inputs the caller builds once the version is known (e.g. tensors checked against its input
@@ -89,7 +97,7 @@ public class InferenceService {
     public Inference infer(ModelRef ref, int count, Instant deadline, Origin origin,
             Function<ServedModel, List<float[]>> inputs) {
         checkCount(count);
-        return run(ref, deadline, origin, inputs);
+        return run(ref, deadline, origin, model -> new Inputs(inputs.apply(model), false));
     }
 
     private void checkCount(int count) {
@@ -102,7 +110,7 @@ public class InferenceService {
         }
     }
 
-    private Inference run(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, List<float[]>> inputs) {
+    private Inference run(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, Inputs> inputs) {
         boolean primary = origin.transport() != Transport.SHADOW;
         if (primary) {
             primaryInFlight.incrementAndGet();
@@ -116,12 +124,13 @@ public class InferenceService {
         }
     }
 
-    private Inference serve(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, List<float[]>> inputs) {
+    private Inference serve(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, Inputs> inputs) {
         long start = System.nanoTime();
         ServedModel model = null;
         try (ModelLease lease = repository.acquire(ref.model(), ref.version())) {
             model = lease.model();
-            List<float[]> tensors = inputs.apply(model);
+            Inputs decoded = inputs.apply(model);
+            List<float[]> tensors = decoded.tensors();
             Duration preprocess = Duration.ofNanos(System.nanoTime() - start);
             List<BatchingExecutor.Outcome<ServedModel.ScoreRow>> outcomes = await(model.submit(tensors, deadline), deadline);
             Duration queue = Duration.ZERO;
@@ -132,8 +141,9 @@ public class InferenceService {
                 queue = max(queue, outcome.queued());
                 inference = max(inference, outcome.ran());
             }
+            // Only now may the inputs be given back: every batch that read them has run.
             Inference result = new Inference(model, tensors, rows, new Timing(queue, preprocess, inference,
-                    Duration.ofNanos(System.nanoTime() - start)));
+                    Duration.ofNanos(System.nanoTime() - start)), decoded.decodedHere() ? givingBack(tensors) : () -> {});
             observer.served(result, origin);
             return result;
         } catch (RuntimeException e) {
@@ -141,6 +151,16 @@ public class InferenceService {
             observer.failed(ref, model, failure.kind(), Duration.ofNanos(System.nanoTime() - start), origin);
             throw failure;
         }
+    }
+
+    /** Gives the arrays back the first time it runs, and does nothing after. */
+    private Runnable givingBack(List<float[]> tensors) {
+        AtomicBoolean given = new AtomicBoolean();
+        return () -> {
+            if (given.compareAndSet(false, true)) {
+                preprocessor.giveBack(tensors);
+            }
+        };
     }
 
     private List<BatchingExecutor.Outcome<ServedModel.ScoreRow>> await(

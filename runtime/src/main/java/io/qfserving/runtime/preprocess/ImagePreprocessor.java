@@ -105,19 +105,6 @@ public final class ImagePreprocessor implements AutoCloseable {
      * {@link #jpegScale}'s answers; 1 decodes any format at full size).
      */
     public float[] apply(byte[] image, int jpegScale) {
-        float[] values = new float[height * width * 3];
-        apply(image, jpegScale, values);
-        return values;
-    }
-
-    /**
-     * As {@link #apply(byte[], int)}, into {@code values} ({@code height * width * 3} of them, every
-     * one overwritten), so that a server can reuse the arrays.
-     */
-    public void apply(byte[] image, int jpegScale, float[] values) {
-        if (values.length != height * width * 3) {
-            throw new IllegalArgumentException("an image takes " + height * width * 3 + " values, not " + values.length);
-        }
         int branch = Arrays.binarySearch(JPEG_SCALES, jpegScale);
         if (jpegScale != 1 && branch < 0) {
             throw new IllegalArgumentException("a JPEG scale is 1, 2, 4 or 8, not " + jpegScale);
@@ -125,8 +112,10 @@ public final class ImagePreprocessor implements AutoCloseable {
         Operand<TFloat32> output = jpegScale == 1 ? resized : resizedScaledJpeg.get(branch);
         try (TString input = TString.tensorOfBytes(org.tensorflow.ndarray.NdArrays.scalarOfObject(image));
                 TFloat32 out = (TFloat32) session.runner().feed(encoded, input).fetch(output).run().get(0)) {
+            float[] values = new float[height * width * 3];
             out.copyTo(DataBuffers.of(values, false, false));
             normalization.applyInPlace(values);
+            return values;
         }
     }
 

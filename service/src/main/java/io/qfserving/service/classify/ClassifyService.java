@@ -70,10 +70,7 @@ class ClassifyService {
                 result.top1().stream().mapToInt(Integer::intValue).toArray()),
                 result.timing().total());
         if (route != null && route.mirrored()) {
-            // The shadow copy may decode nothing and reuse the inputs: it gives them back.
             shadow.mirror(requestId, route, call.images(), result);
-        } else {
-            result.release();
         }
         return new Result(requestId, result, topK, route);
     }

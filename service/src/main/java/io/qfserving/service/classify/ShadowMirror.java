@@ -47,15 +47,11 @@ class ShadowMirror implements DisposableBean {
                 Thread.ofPlatform().name("shadow-", 0).daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /**
-     * Queues the shadow copy of a routed request, or drops it when the shadow budget is spent; either
-     * way, releases the primary inference once its inputs are no longer needed.
-     */
+    /** Queues the shadow copy of a routed request, or drops it when the shadow budget is spent. */
     void mirror(String requestId, Route route, List<byte[]> images, Inference primary) {
         try {
             workers.execute(() -> compare(requestId, route, images, primary));
         } catch (RejectedExecutionException busy) {
-            primary.release();
             metrics.dropped(route, Drop.BUSY).increment();
             return;
         }
@@ -66,7 +62,6 @@ class ShadowMirror implements DisposableBean {
 
     private void compare(String requestId, Route route, List<byte[]> images, Inference primary) {
         if (inference.primaryInFlight() > maxPrimaryInFlight) {
-            primary.release();
             metrics.dropped(route, Drop.BUSY).increment();
             return;
         }
@@ -75,13 +70,10 @@ class ShadowMirror implements DisposableBean {
             shadow = inference.classifyAgain(route.shadow(), images, primary, inference.deadline(null),
                     new Origin(Transport.SHADOW, route.experiment(), route.variant()));
         } catch (RuntimeException e) {
-            // Not released: a batch of the shadow's that timed out waiting may still read the inputs.
             log.debug("shadow request to {} failed", route.shadow(), e);
             metrics.dropped(route, Drop.FAILED).increment();
             return;
         }
-        shadow.release();
-        primary.release();
         List<Integer> primaryTop1 = primary.top1();
         List<Integer> shadowTop1 = shadow.top1();
         // Kept with the prediction so that its feedback also tells whether the shadow was right (a paired outcome).

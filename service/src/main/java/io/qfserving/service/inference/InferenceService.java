@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.springframework.stereotype.Service;
@@ -63,32 +62,25 @@ public class InferenceService {
         return clock.instant().plus(timeout);
     }
 
-    /**
-     * Encoded JPEG or PNG images, preprocessed as the model's manifest says. The caller should
-     * {@link Inference#release} the result once nothing reads its inputs any more.
-     */
+    /** Encoded JPEG or PNG images, preprocessed as the model's manifest says. */
     public Inference classify(ModelRef ref, List<byte[]> images, Instant deadline, Origin origin) {
         checkCount(images.size());
-        return run(ref, deadline, origin, model -> decoded(images, model));
+        return run(ref, deadline, origin, model -> preprocess(images, model));
     }
 
     /**
      * The images of an earlier inference again, on another model (a shadow): its decoded tensors are
-     * reused when both models preprocess alike, so the copy costs inference only. Release the earlier
-     * inference only after this one has returned, and this one too.
+     * reused when both models preprocess alike, so the copy costs inference only.
      */
     public Inference classifyAgain(ModelRef ref, List<byte[]> images, Inference earlier, Instant deadline, Origin origin) {
         ModelManifest.Preprocessing decodedWith = earlier.model().manifest().preprocessing();
         return run(ref, deadline, origin, model -> model.manifest().preprocessing().equals(decodedWith)
-                ? new Inputs(earlier.inputs(), false) : decoded(images, model));
+                ? earlier.inputs() : preprocess(images, model));
     }
 
-    private Inputs decoded(List<byte[]> images, ServedModel model) {
-        return new Inputs(images.stream().map(image -> preprocessor.apply(image, model.manifest().preprocessing())).toList(), true);
+    private List<float[]> preprocess(List<byte[]> images, ServedModel model) {
+        return images.stream().map(image -> preprocessor.apply(image, model.manifest().preprocessing())).toList();
     }
-
-    /** A request's model inputs, and whether they were decoded for it (its to give back) or borrowed. */
-    private record Inputs(List<float[]> tensors, boolean decodedHere) {}
 
     /**
      * Inputs the caller builds once the version is known (e.g. tensors checked against its input
@@ -97,7 +89,7 @@ public class InferenceService {
     public Inference infer(ModelRef ref, int count, Instant deadline, Origin origin,
             Function<ServedModel, List<float[]>> inputs) {
         checkCount(count);
-        return run(ref, deadline, origin, model -> new Inputs(inputs.apply(model), false));
+        return run(ref, deadline, origin, inputs);
     }
 
     private void checkCount(int count) {
@@ -110,7 +102,7 @@ public class InferenceService {
         }
     }
 
-    private Inference run(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, Inputs> inputs) {
+    private Inference run(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, List<float[]>> inputs) {
         boolean primary = origin.transport() != Transport.SHADOW;
         if (primary) {
             primaryInFlight.incrementAndGet();
@@ -124,13 +116,12 @@ public class InferenceService {
         }
     }
 
-    private Inference serve(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, Inputs> inputs) {
+    private Inference serve(ModelRef ref, Instant deadline, Origin origin, Function<ServedModel, List<float[]>> inputs) {
         long start = System.nanoTime();
         ServedModel model = null;
         try (ModelLease lease = repository.acquire(ref.model(), ref.version())) {
             model = lease.model();
-            Inputs decoded = inputs.apply(model);
-            List<float[]> tensors = decoded.tensors();
+            List<float[]> tensors = inputs.apply(model);
             Duration preprocess = Duration.ofNanos(System.nanoTime() - start);
             List<BatchingExecutor.Outcome<ServedModel.ScoreRow>> outcomes = await(model.submit(tensors, deadline), deadline);
             Duration queue = Duration.ZERO;
@@ -141,9 +132,8 @@ public class InferenceService {
                 queue = max(queue, outcome.queued());
                 inference = max(inference, outcome.ran());
             }
-            // Only now may the inputs be given back: every batch that read them has run.
             Inference result = new Inference(model, tensors, rows, new Timing(queue, preprocess, inference,
-                    Duration.ofNanos(System.nanoTime() - start)), decoded.decodedHere() ? givingBack(tensors) : () -> {});
+                    Duration.ofNanos(System.nanoTime() - start)));
             observer.served(result, origin);
             return result;
         } catch (RuntimeException e) {
@@ -151,16 +141,6 @@ public class InferenceService {
             observer.failed(ref, model, failure.kind(), Duration.ofNanos(System.nanoTime() - start), origin);
             throw failure;
         }
-    }
-
-    /** Gives the arrays back the first time it runs, and does nothing after. */
-    private Runnable givingBack(List<float[]> tensors) {
-        AtomicBoolean given = new AtomicBoolean();
-        return () -> {
-            if (given.compareAndSet(false, true)) {
-                preprocessor.giveBack(tensors);
-            }
-        };
     }
 
     private List<BatchingExecutor.Outcome<ServedModel.ScoreRow>> await(

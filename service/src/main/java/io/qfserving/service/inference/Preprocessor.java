@@ -36,7 +36,6 @@ class Preprocessor implements DisposableBean, RepositoryListener {
     private final InferenceProperties properties;
     private final Map<ModelManifest.Preprocessing, ImagePreprocessor> graphs = new ConcurrentHashMap<>();
     private final Semaphore decoding;
-    private final PixelBuffers buffers = new PixelBuffers();
 
     Preprocessor(InferenceProperties properties) {
         this.properties = properties;
@@ -90,19 +89,12 @@ class Preprocessor implements DisposableBean, RepositoryListener {
         // to cheap work (refusals, probes, receiving bodies), not to dozens of decoders at once.
         decoding.acquireUninterruptibly();
         try {
-            float[] decoded = buffers.take(spec.height() * spec.width() * 3);
-            graph.apply(image, scale, decoded);
-            return decoded;
+            return graph.apply(image, scale);
         } catch (TFInvalidArgumentException | TensorFlowException e) {
             throw ServingException.badRequest("cannot decode the " + format + " image: " + firstLine(e.getMessage()));
         } finally {
             decoding.release();
         }
-    }
-
-    /** Arrays {@link #apply} returned, for later calls to decode into; nothing may read them any more. */
-    void giveBack(List<float[]> pixels) {
-        buffers.giveBack(pixels);
     }
 
     private static String firstLine(String message) {

@@ -2,11 +2,7 @@ package io.qfserving.service.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.qfserving.service.metrics.MetricNames;
 import io.qfserving.service.testing.DirectEngine;
 import io.qfserving.service.testing.EmbeddedModelsTest;
 import io.qfserving.service.testing.Http;
@@ -19,12 +15,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -38,9 +30,6 @@ class HttpApiTests {
 
     @LocalManagementPort
     int managementPort;
-
-    @Autowired
-    MeterRegistry registry;
 
     Http http;
     Http management;
@@ -80,51 +69,6 @@ class HttpApiTests {
                 }
             }
         }
-    }
-
-    /**
-     * Decoded images are reused across requests once their inference and any shadow copy are done:
-     * concurrent requests for different images, through an experiment whose shadow reuses the
-     * primary's inputs, must each get the scores of their own image.
-     */
-    @Test
-    void concurrentRequestsEachGetTheirOwnImagesScoresWhileDecodedImagesAreReused() throws Exception {
-        List<byte[]> images = List.of(jpeg, png, TestImages.jpeg(TestImages.scene(400, 300, 13)));
-        Map<String, List<float[]>> expected = new LinkedHashMap<>();
-        for (String model : List.of("mobilenet-v2", "mobilenet-v2-int8", "qf-mobilenet-v2", "qf-mobilenet-v2-int8")) {
-            try (DirectEngine engine = new DirectEngine(model)) {
-                expected.put(model, images.stream().map(image -> engine.scores(image).probabilities()[0]).toList());
-            }
-        }
-        double comparedBefore = shadowComparisons();
-        // Two at a time: above qf.shadow.max-primary-in-flight (2) requests in progress, shadow copies are dropped.
-        try (ExecutorService clients = Executors.newFixedThreadPool(2)) {
-            List<Future<?>> calls = new ArrayList<>();
-            for (int i = 0; i < 240; i++) {
-                int image = i % images.size();
-                String client = "client-" + i;
-                calls.add(clients.submit(() -> {
-                    Http.Response response = http.post("/v1/models/mobilenet-v2-ab:classify?top_k=3",
-                            image == 1 ? "image/png" : "image/jpeg", images.get(image), "X-Client-Id", client);
-                    assertThat(response.status()).as(response.text()).isEqualTo(200);
-                    JsonNode body = response.json();
-                    float[] scores = expected.get(body.get("model").asString()).get(image);
-                    for (JsonNode p : body.get("predictions")) {
-                        assertThat(p.get("score").floatValue()).as("image %d on %s", image, body.get("model").asString())
-                                .isCloseTo(scores[p.get("index").asInt()], within(1e-5f));
-                    }
-                }));
-            }
-            for (Future<?> call : calls) {
-                call.get();
-            }
-        }
-        await().untilAsserted(
-                () -> assertThat(shadowComparisons()).as("shadow copies that reused the inputs").isGreaterThan(comparedBefore));
-    }
-
-    private double shadowComparisons() {
-        return registry.find(MetricNames.SHADOW_COMPARISONS).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     @Test

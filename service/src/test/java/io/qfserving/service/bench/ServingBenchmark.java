@@ -102,7 +102,7 @@ public final class ServingBenchmark {
             calls.put("raw", image -> classifier.scores(List.of(preprocessor.apply(image))));
             InferenceService pipeline = server.getBean(InferenceService.class);
             calls.put("in-process", image -> pipeline.classify(ModelRef.newest(model), List.of(image), pipeline.deadline(null),
-                    Origin.direct(Transport.EVALUATION)).release());
+                    Origin.direct(Transport.EVALUATION)));
             calls.put("http", image -> load.post(uri, image, Map.of()));
             calls.put("grpc",
                     image -> stub.classify(ClassifyRequest.newBuilder().setModel(model).setImage(ByteString.copyFrom(image)).build()));

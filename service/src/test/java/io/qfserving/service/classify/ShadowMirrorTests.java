@@ -117,30 +117,6 @@ class ShadowMirrorTests {
         verify(inference, never()).classifyAgain(any(), any(), any(), any(), any());
     }
 
-    @Test
-    void thePrimarysInputsAreGivenBackOnlyOnceNothingMayStillReadThem() throws Exception {
-        Inference primary = inference("primary", 1);
-        Inference shadow = inference("shadow", 1);
-        given(inference.classifyAgain(any(), any(), any(), any(), any())).willReturn(shadow);
-        mirror.mirror("request", route, List.of(new byte[1]), primary);
-        await().untilAsserted(() -> {
-            verify(primary).release();
-            verify(shadow).release();
-        });
-
-        Inference late = inference("primary", 1);
-        given(inference.classifyAgain(any(), any(), any(), any(), any()))
-                .willThrow(new ServingException(ErrorKind.DEADLINE_EXCEEDED, "a batch of the shadow's may still read them"));
-        mirror.mirror("request", route, List.of(new byte[1]), late);
-        awaitCount(MetricNames.SHADOW_DROPPED, "reason", "failed");
-        verify(late, never()).release();
-
-        given(inference.primaryInFlight()).willReturn(3);
-        Inference dropped = inference("primary", 1);
-        mirror.mirror("request", route, List.of(new byte[1]), dropped);
-        await().untilAsserted(() -> verify(dropped).release());
-    }
-
     private static Inference inference(String model, int top1) {
         ServedModel served = mock(ServedModel.class);
         given(served.name()).willReturn(model);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.util.unit.DataSize;
@@ -174,7 +175,7 @@ class ReceivedBodiesTests {
     }
 
     @ParameterizedTest(name = "declared {0}")
-    @MethodSource("declaredOrNot")
+    @ValueSource(booleans = {true, false})
     void aBodyOverTheLimitIsRefusedOnceItPassesIt(boolean declared) throws IOException {
         int limit = 3 * CHUNK;
         Arriving request = new Arriving(declared ? limit + 1 : null);
@@ -190,9 +191,5 @@ class ReceivedBodiesTests {
         assertThat(received.body()).isNull();
         assertThat(received.failure().kind()).isEqualTo(ErrorKind.TOO_LARGE);
         assertThat(received.failure().getMessage()).contains("over " + limit + " bytes");
-    }
-
-    static Stream<Boolean> declaredOrNot() {
-        return Stream.of(true, false);
     }
 }

@@ -61,7 +61,7 @@ class SettingsValidationTests {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"qf.engine.batching.max-batch-size=64", "qf.inference.max-image-size=64MB", "qf.admission.initial-limit=24"})
+    @CsvSource({"qf.engine.batching.max-batch-size=64", "qf.inference.max-image-size=64MB", "qf.admission.max-limit=1"})
     void theDefaultsAndTheirEdgesStartUp(String setting) {
         runner.withPropertyValues(setting).run(context -> assertThat(context).hasNotFailed());
     }

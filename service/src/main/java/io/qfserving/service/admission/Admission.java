@@ -61,10 +61,11 @@ final class Admission {
     private final boolean enabled;
     private final LongAdder refused = new LongAdder();
 
-    Admission(AdmissionProperties properties) {
+    Admission(AdmissionProperties properties, int cores) {
+        AdmissionProperties.Limits limits = properties.limits(cores);
         this.limiter = SimpleLimiter.newBuilder()
-                .limit(Gradient2Limit.newBuilder().initialLimit(properties.initialLimit()).minLimit(properties.minLimit())
-                        .maxConcurrency(properties.maxLimit()).rttTolerance(properties.rttTolerance()).build())
+                .limit(Gradient2Limit.newBuilder().initialLimit(limits.initial()).minLimit(limits.min()).maxConcurrency(limits.max())
+                        .rttTolerance(properties.rttTolerance()).build())
                 .build();
         this.enabled = properties.enabled();
     }

@@ -14,7 +14,7 @@ class AdmissionConfiguration {
 
     @Bean
     Admission admission(AdmissionProperties properties) {
-        return new Admission(properties);
+        return new Admission(properties, Runtime.getRuntime().availableProcessors());
     }
 
     @Bean

@@ -16,18 +16,18 @@ import org.springframework.validation.annotation.Validated;
  * slot in a slower queue; and bounds on receiving HTTP bodies, which happens before admission.
  *
  * @param enabled whether requests are admitted by the limit (off: every request is let in)
- * @param initialLimit requests in progress allowed at start, before latencies have been seen
- * @param minLimit the fewest the limit goes down to
- * @param maxLimit the most it goes up to. The gradient's baseline latency follows the load, so under
- *     sustained overload the limit climbs to this maximum and requests queue behind it: measured on
- *     2 cores at 1.2-1.4x the capacity (OperatorScenarios overload), a maximum of 64 held 51-64 in
- *     progress and tripled the accepted p99, 24 kept 92% of the capacity at 1.45x the p99 at
- *     capacity. Raise it with the cores
+ * @param initialLimit requests in progress allowed at start, before latencies have been seen; 0: the
+ *     maximum
+ * @param minLimit the fewest the limit goes down to; 0: one per core (the fewest that keep every core busy),
+ *     at most the maximum
+ * @param maxLimit the most it goes up to; 0: four per core. The gradient's baseline latency follows the
+ *     load, so under sustained overload the limit climbs to this maximum, and every request admitted
+ *     waits behind the others in progress: with n per core, an admitted request takes about n times
+ *     its own work. Measured on one core at twice the capacity (OperatorScenarios overload, the
+ *     server pinned): a limit of 4 accepted 103% of the capacity at an accepted p99 of 1.6x a single
+ *     client's, 8 at 5.4x, 16-24 at 9-13x. A limit counts the requests of every model together
  * @param rttTolerance how much longer than the no-load latency a request may take before the limit
- *     shrinks (3.0: three times as long); batching and decoding queue by design. Measured on 2 cores
- *     under 1.6x the capacity: minimum 12 or 16 and tolerance 3 kept accepted throughput at the
- *     capacity, minimum 8 and tolerance 2 at 84% of it (the limit settled at 14). The minimum of 16
- *     is the concurrency at which the server reaches its capacity, so steady load up to it is never refused
+ *     shrinks (3.0: three times as long); batching and decoding queue by design
  * @param bodyTimeout the most an HTTP body may take to arrive, from its headers to its last byte (408 past it)
  * @param maxReceiving the most memory all HTTP bodies being received or served may hold together
  *     (429 past it); one body holds at most its own limit ({@code qf.inference.max-image-size} or
@@ -40,9 +40,9 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("qf.admission")
 record AdmissionProperties(
         @DefaultValue("true") boolean enabled,
-        @Min(1) @DefaultValue("16") int initialLimit,
-        @Min(1) @DefaultValue("16") int minLimit,
-        @Min(1) @DefaultValue("24") int maxLimit,
+        @Min(0) @DefaultValue("0") int initialLimit,
+        @Min(0) @DefaultValue("0") int minLimit,
+        @Min(0) @DefaultValue("0") int maxLimit,
         @DecimalMin("1.0") @DefaultValue("3.0") double rttTolerance,
         @DefaultValue("10s") Duration bodyTimeout,
         @DefaultValue("256MB") DataSize maxReceiving,
@@ -53,8 +53,17 @@ record AdmissionProperties(
         return readBuffer.toBytes() >= 1024 && readBuffer.toBytes() <= 1024 * 1024;
     }
 
-    @AssertTrue(message = "the limits must be ordered: min-limit <= initial-limit <= max-limit")
+    @AssertTrue(message = "the limits must be ordered: min-limit <= initial-limit <= max-limit (0: derived from the cores)")
     boolean isLimitsOrdered() {
-        return minLimit <= initialLimit && initialLimit <= maxLimit;
+        Limits limits = limits(Runtime.getRuntime().availableProcessors());
+        return limits.min() <= limits.initial() && limits.initial() <= limits.max();
     }
+
+    /** The limits on requests in progress, with those left at 0 derived from the cores this process may use. */
+    Limits limits(int cores) {
+        int max = maxLimit > 0 ? maxLimit : 4 * cores;
+        return new Limits(minLimit > 0 ? minLimit : Math.min(cores, max), initialLimit > 0 ? initialLimit : max, max);
+    }
+
+    record Limits(int min, int initial, int max) {}
 }

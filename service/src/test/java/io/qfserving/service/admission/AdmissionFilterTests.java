@@ -26,7 +26,7 @@ class AdmissionFilterTests {
     /** A limit of one request in progress. */
     private final AdmissionProperties properties =
             new AdmissionProperties(true, 1, 1, 1, 3.0, Duration.ofSeconds(1), DataSize.ofMegabytes(8), DataSize.ofKilobytes(32));
-    private final Admission admission = new Admission(properties);
+    private final Admission admission = new Admission(properties, 1);
     private final ReceivedBodies bodies = new ReceivedBodies(1 << 20, 1 << 20, properties);
     private final AdmissionFilter filter = new AdmissionFilter(admission, bodies);
 

@@ -64,8 +64,11 @@ public final class ServingBenchmark {
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
         List<String> modes = List.of(System.getProperty("bench.modes", "raw,in-process,http,grpc,wrk").split(","));
 
+        // Admission lets every client in: this measures the pipeline and its transports, not refusals.
+        int busiest = Arrays.stream(concurrencies).max().orElseThrow();
         List<String> serverArgs = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
-                "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0", "--logging.level.root=WARN"));
+                "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0", "--logging.level.root=WARN",
+                "--qf.admission.max-limit=" + (busiest + 1)));
         String extra = System.getProperty("bench.server.args", "");
         if (!extra.isBlank()) {
             serverArgs.addAll(Arrays.asList(extra.trim().split("\\s+")));

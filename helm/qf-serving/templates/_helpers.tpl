@@ -98,3 +98,21 @@ in without Helm.
 {{- define "qf-serving.replaceDecisionQuery" -}}
 min by (experiment, candidate, control) (qf_experiment_decision{experiment="{{ .experiment }}", candidate="{{ .candidate }}", control="{{ .control }}"})
 {{- end }}
+
+{{/*
+The JVM's flags: the cores the pod requests, rounded up, as the processors it counts (without a CPU
+limit it would count the node's), then the chart's javaToolOptions. The server sizes its decoders and
+its admission limit by those processors.
+*/}}
+{{- define "qf-serving.javaToolOptions" -}}
+{{- $flags := list -}}
+{{- with (.Values.resources.requests | default dict).cpu -}}
+{{- $cpu := toString . -}}
+{{- $cores := hasSuffix "m" $cpu | ternary (divf (trimSuffix "m" $cpu) 1000) $cpu -}}
+{{- $flags = append $flags (printf "-XX:ActiveProcessorCount=%d" (max 1 (ceil $cores | int))) -}}
+{{- end -}}
+{{- with .Values.javaToolOptions -}}
+{{- $flags = append $flags . -}}
+{{- end -}}
+{{- join " " $flags -}}
+{{- end }}

@@ -276,6 +276,12 @@ class HelmChartTests {
                     .isEqualTo(chart.one(V1Deployment.class).getSpec().getSelector().getMatchLabels());
         }
 
+        /** Without a CPU limit the JVM would count the node's cores, and size decoders and admission by them. */
+        @Test
+        void givesTheJvmTheCoresThePodRequests() {
+            assertThat(chart.env("JAVA_TOOL_OPTIONS")).contains("-XX:ActiveProcessorCount=1");
+        }
+
         @Test
         void keepsOpenApiAndSwaggerUiOff() {
             assertThat(chart.env("SPRINGDOC_API_DOCS_ENABLED")).contains("false");
@@ -443,7 +449,7 @@ class HelmChartTests {
         void passesSettingsJvmFlagsAndExtraEnvironment() {
             String settings = configMap(chart, "qf-qf-serving-config").getData().get("application.yml");
             assertThat(settings).contains("shutdown: graceful");
-            assertThat(chart.env("JAVA_TOOL_OPTIONS")).contains("-XX:+UseZGC");
+            assertThat(chart.env("JAVA_TOOL_OPTIONS")).contains("-XX:ActiveProcessorCount=2 -XX:+UseZGC");
             assertThat(chart.env("LOGGING_LEVEL_IO_QFSERVING")).contains("DEBUG");
             assertThat(chart.one(V1Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
                     .containsKeys("checksum/config", "checksum/admin-token")

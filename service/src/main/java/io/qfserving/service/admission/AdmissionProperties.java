@@ -24,8 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *     load, so under sustained overload the limit climbs to this maximum, and every request admitted
  *     waits behind the others in progress: with n per core, an admitted request takes about n times
  *     its own work. Measured on one core at twice the capacity (OperatorScenarios overload, the
- *     server pinned): with a limit of 4 the accepted p99 was 2.0-2.5x a single client's, with 8
- *     5.4x, with 16-24 9-13x; a deeper queue batches more, and 4 accepted 87-99% of what 16 all
+ *     server pinned): with a limit of 4 the accepted p99 was 1.9-2.5x a single client's, with 8
+ *     5.4x, with 16-24 9-13x; a deeper queue batches more, and 4 accepted 87-102% of what 16 all
  *     admitted served. A limit counts the requests of every model together
  * @param rttTolerance how much longer than the no-load latency a request may take before the limit
  *     shrinks (3.0: three times as long); batching and decoding queue by design

@@ -64,7 +64,8 @@ public final class ServingBenchmark {
         int rounds = Integer.parseInt(System.getProperty("bench.rounds", "3"));
         List<String> modes = List.of(System.getProperty("bench.modes", "raw,in-process,http,grpc,wrk").split(","));
 
-        // Admission lets every client in: this measures the pipeline and its transports, not refusals.
+        // Admission lets every client in, with a place to spare for a client whose next request arrives
+        // before its last one has given its place back: this measures the pipeline and its transports, not refusals.
         int busiest = Arrays.stream(concurrencies).max().orElseThrow();
         List<String> serverArgs = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
                 "--qf.repository.path=" + repository, "--qf.repository.poll-interval=0", "--logging.level.root=WARN",
@@ -81,13 +82,13 @@ public final class ServingBenchmark {
                     + "batches up to %d, queue delay %s%n", load.describe(), rounds, engine.threads(), engine.batching().workers(),
                     engine.batching().maxBatchSize(), engine.batching().maxQueueDelay());
             for (String model : models) {
-                measure(server, Path.of(repository, model, "1"), model, load, concurrencies, rounds, modes);
+                measure(server, Path.of(repository, model, "1"), model, load, concurrencies, busiest, rounds, modes);
             }
         }
     }
 
     private static void measure(ConfigurableApplicationContext server, Path version, String model, ClosedLoop load,
-            int[] concurrencies, int rounds, List<String> modes) throws Exception {
+            int[] concurrencies, int busiest, int rounds, List<String> modes) throws Exception {
         ModelManifest manifest = ModelManifest.read(version);
         ModelManifest.Preprocessing p = manifest.preprocessing();
         System.out.printf("%nmodel %s (%s, %s)%n", model, manifest.precision(), manifest.primaryArtifact().format());
@@ -113,13 +114,12 @@ public final class ServingBenchmark {
             Wrk wrk = null;
             if (modes.contains("wrk") && Wrk.installed() && Files.isDirectory(ClosedLoop.PHOTOS)) {
                 wrk = new Wrk(uri, ClosedLoop.PHOTOS);
-                wrk.run(Arrays.stream(concurrencies).max().orElseThrow(), 0, Duration.ofSeconds(20));
+                wrk.run(busiest, 0, Duration.ofSeconds(20));
             } else if (modes.contains("wrk")) {
                 System.out.println("  wrk: skipped (needs wrk on the PATH and the photos at " + ClosedLoop.PHOTOS + ")");
             }
             Map<Integer, Double> wrkRates = new LinkedHashMap<>();
             try {
-                int busiest = Arrays.stream(concurrencies).max().orElseThrow();
                 for (var call : calls.entrySet()) {
                     double took = load.warmUp(call.getKey(), busiest, call.getValue(), JIT_WARMUP_SLICE_SECONDS, JIT_WARMUP_SECONDS);
                     System.out.printf(Locale.ROOT, "  %-12s JIT settled after %.0f s of load%n", call.getKey(), took);

@@ -24,9 +24,9 @@ import org.springframework.validation.annotation.Validated;
  *     load, so under sustained overload the limit climbs to this maximum, and every request admitted
  *     waits behind the others in progress: with n per core, an admitted request takes about n times
  *     its own work. Measured on one core at twice the capacity (OperatorScenarios overload, the
- *     server pinned): with a limit of 4 the accepted p99 was 1.9-2.5x a single client's, with 8
- *     5.4x, with 16-24 9-13x; a deeper queue batches more, and 4 accepted 87-102% of what 16 all
- *     admitted served. A limit counts the requests of every model together
+ *     server pinned, its JIT settled): with a limit of 4 the accepted p99 was 3.2-3.8x a single
+ *     client's, and 4 accepted 77-86% of what 16 all admitted served (a deeper queue batches more);
+ *     with 8 the p99 was 5.4x, with 16-24 9-13x. A limit counts the requests of every model together
  * @param rttTolerance how much longer than the no-load latency a request may take before the limit
  *     shrinks (3.0: three times as long); batching and decoding queue by design
  * @param bodyTimeout the most an HTTP body may take to arrive, from its headers to its last byte (408 past it)

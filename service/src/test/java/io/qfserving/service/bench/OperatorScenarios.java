@@ -166,7 +166,7 @@ public final class OperatorScenarios {
     /**
      * wrk load until the server's JIT has settled: a 10 s slice in which its compilers used under 1%
      * of a core (at most 240 s). Before that the compilers take cores from the work measured: on one
-     * core, C2 took about a third of it during the first minute of load.
+     * core, from its start through its first minute of load, they took 23-25 s of the server's 84 s of CPU.
      */
     private static double warmUp(Server target, Wrk load, int connections) throws Exception {
         double elapsed = 0;

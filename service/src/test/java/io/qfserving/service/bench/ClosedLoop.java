@@ -130,13 +130,32 @@ final class ClosedLoop implements AutoCloseable {
      * @return seconds of load it took
      */
     double warmUp(String mode, int concurrency, Call call, double slice, double limit) throws Exception {
+        return untilJitSettles(COMPILER::getTotalCompilationTime, CORES,
+                seconds -> run(mode, concurrency, call, seconds).seconds(), slice, limit);
+    }
+
+    /** Milliseconds a JVM's compilers have spent so far. */
+    interface CompilerTime {
+        double millis() throws Exception;
+    }
+
+    /** Unmeasured load for about the seconds asked; answers the seconds it ran. */
+    interface Slice {
+        double run(double seconds) throws Exception;
+    }
+
+    /**
+     * Slices of load until one in which the compilers took under 1% of {@code cores} cores' time, or
+     * {@code limit} seconds in all; answers the seconds of load it took.
+     */
+    static double untilJitSettles(CompilerTime compiler, double cores, Slice load, double slice, double limit)
+            throws Exception {
         double elapsed = 0;
         while (elapsed < limit) {
-            long compiling = COMPILER.getTotalCompilationTime();
-            double ran = run(mode, concurrency, call, Math.min(slice, limit - elapsed)).seconds();
+            double compiling = compiler.millis();
+            double ran = load.run(Math.min(slice, limit - elapsed));
             elapsed += ran;
-            double compilerShare = (COMPILER.getTotalCompilationTime() - compiling) / 1e3 / (ran * CORES);
-            if (compilerShare < 0.01) {
+            if ((compiler.millis() - compiling) / 1e3 / (ran * cores) < 0.01) {
                 break;
             }
         }

@@ -169,16 +169,8 @@ public final class OperatorScenarios {
      * core, from its start through its first minute of load, they took 23-25 s of the server's 84 s of CPU.
      */
     private static double warmUp(Server target, Wrk load, int connections) throws Exception {
-        double elapsed = 0;
-        while (elapsed < 240) {
-            double compiledMillis = target.compilationMillis();
-            double ran = load.run(connections, 0, Duration.ofSeconds(10)).seconds();
-            elapsed += ran;
-            if ((target.compilationMillis() - compiledMillis) / 1e3 / ran < 0.01) {
-                break;
-            }
-        }
-        return elapsed;
+        return ClosedLoop.untilJitSettles(target::compilationMillis, 1,
+                seconds -> load.run(connections, 0, Duration.ofSeconds(Math.max(1, Math.round(seconds)))).seconds(), 10, 240);
     }
 
     /** One overload run's figures against the bars. */
@@ -250,14 +242,15 @@ public final class OperatorScenarios {
         System.out.printf(Locale.ROOT, "accepted throughput %.1f req/s = %.1f%% of capacity (bar >= 90%%), %.1f%% of the best"
                 + " closed loop%n", accepted, 100 * accepted / capacity, 100 * accepted / best.acceptedRate());
         double p99 = overload.sample.percentile(200, 99);
+        double p99Ratio = p99 / single.percentile(200, 99);
         System.out.printf(Locale.ROOT, "accepted p99 %.1f ms = %.2fx the best closed loop's, %.2fx a single client's (bar <= 3x)%n",
-                p99, p99 / best.sample.percentile(200, 99), p99 / single.percentile(200, 99));
+                p99, p99 / best.sample.percentile(200, 99), p99Ratio);
+        double refusalP99 = overload.sample.percentile(429, 99);
         long errors = overload.load.count(500, 599) + overload.sample.count(500, 599);
         System.out.printf(Locale.ROOT,
                 "429 p99 %.1f ms (bar < 20 ms); 5xx %d (bar 0); client 2xx %d, server successes %.0f (bar equal)%n",
-                overload.sample.percentile(429, 99), errors, overload.load.count(200, 299) + overload.sample.count(200, 299), served);
-        return new OverloadFigures(100 * accepted / capacity, p99 / single.percentile(200, 99), overload.sample.percentile(429, 99),
-                errors);
+                refusalP99, errors, overload.load.count(200, 299) + overload.sample.count(200, 299), served);
+        return new OverloadFigures(100 * accepted / capacity, p99Ratio, refusalP99, errors);
     }
 
     /** What wrk measured and what the sample beside it saw. */

@@ -25,8 +25,9 @@ import org.springframework.validation.annotation.Validated;
  *     waits behind the others in progress: with n per core, an admitted request takes about n times
  *     its own work. Measured on one core at twice the capacity (OperatorScenarios overload, the
  *     server pinned, its JIT settled): with a limit of 4 the accepted p99 was 3.2-3.8x a single
- *     client's, and 4 accepted 77-86% of what 16 all admitted served (a deeper queue batches more);
- *     with 8 the p99 was 5.4x, with 16-24 9-13x. A limit counts the requests of every model together
+ *     client's, and 4 accepted 77-86% of what 16 all admitted served (there a refusal cost 0.3-0.6 ms
+ *     of CPU, and with room for 4 the core stood idle 7-8% of the time); with 8 the p99 was 5.4x,
+ *     with 16-24 9-13x. A limit counts the requests of every model together
  * @param rttTolerance how much longer than the no-load latency a request may take before the limit
  *     shrinks (3.0: three times as long); batching and decoding queue by design
  * @param bodyTimeout the most an HTTP body may take to arrive, from its headers to its last byte (408 past it)

@@ -53,8 +53,8 @@ import tools.jackson.databind.json.JsonMapper;
  * default settings, started here on free ports) from this separate JVM, over the 50 photos:
  * <ul>
  *   <li>{@code overload} (needs {@code wrk}): capacity (16 connections on a second server that admits
- *       them all, measured before and after the overload), then 60 s at twice that rate. Accepted throughput against capacity, latency by status, 5xx, and the clients' 2xx
- *       count against the server's success counter.
+ *       them all, measured before and after the overload), then 60 s at twice that rate. Accepted throughput against capacity, latency by status, 5xx, the clients' 2xx
+ *       count against the server's success counter, and what a refusal costs the server among accepted work.
  *   <li>{@code slow-senders}: 200 connections (half of them multipart uploads) trickle bodies at 1 byte/s for 30 s (reconnecting
  *       when the server cuts them off) while 4 clients classify and the probes are polled.
  *   <li>{@code decode-scaling} (needs {@code wrk}): a second server decodes JPEGs at a DCT scale; wrk
@@ -64,10 +64,11 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code sigterm}: 32 clients classify; SIGTERM after 10 s; every request sent must get an
  *       answer (200, 429 or 503) until the process is gone. With no balancer in front, a client
  *       reconnects here after a closing response, and waits out a 503's {@code Retry-After}.
- *   <li>{@code refusals} (needs {@code wrk}): the server CPU one 429 costs, on a second server that
+ *   <li>{@code refusals} (needs {@code wrk}): the server CPU one 429 costs alone, on a second server that
  *       admits one request at a time.
  *   <li>{@code startup}: seconds from the process start to ready, three starts one after another.
  * </ul>
+ * Every server measured with wrk is first loaded until its JIT settles.
  * {@code ./mvnw -q -pl service -Pbench test-compile exec:java -Dbench.main=io.qfserving.service.bench.OperatorScenarios
  * -Dexec.args=overload} (after {@code ./mvnw -pl service -am package -DskipTests}).
  */
@@ -237,6 +238,15 @@ public final class OperatorScenarios {
         System.out.printf(Locale.ROOT, "wrk overload (%d connections, think %.0f ms): %s%n", CONNECTIONS, delay, overload.load);
         System.out.println(best.sample.cpu("during the best closed loop"));
         System.out.println(overload.sample.cpu("during overload"));
+        // The shallowest loop has the fewest refusals (the sample beside it may pass the limit): its CPU
+        // per success, those few refusals in, is taken as what a success costs.
+        Sampled shallowest = closedLoops.get(CLOSED_LOOPS.getFirst());
+        double successCpu = shallowest.cpuMillisPerSuccess();
+        System.out.printf(Locale.ROOT, "server CPU: %.2f ms a success in the closed loop of %d (%.0f refused a second); under"
+                + " overload %.2f ms a success with the refusals' CPU in, so a refusal %.3f ms all in (%.0f refused a second)%n",
+                successCpu, CLOSED_LOOPS.getFirst(), shallowest.refusedRate(),
+                overload.cpuMillisPerSuccess(), (overload.cpuMillisPerSuccess() - successCpu) * accepted / overload.refusedRate(),
+                overload.refusedRate());
         System.out.println("during the overload: " + limit);
         System.out.printf(Locale.ROOT, "offered %.0f req/s = %.2fx capacity (%.0f req/s)%n", offered, offered / capacity, capacity);
         System.out.printf(Locale.ROOT, "accepted throughput %.1f req/s = %.1f%% of capacity (bar >= 90%%), %.1f%% of the best"
@@ -258,6 +268,18 @@ public final class OperatorScenarios {
 
         double acceptedRate() {
             return load.rate(200) + sample.accepted();
+        }
+
+        double refusedRate() {
+            return load.rate(429) + sample.refused();
+        }
+
+        /**
+         * The server's CPU over the successes: under overload that includes the refusals' CPU, which
+         * is more than a refusal alone costs, as it also slows the work around it.
+         */
+        double cpuMillisPerSuccess() {
+            return 1e3 * sample.serverCores() / acceptedRate();
         }
     }
 
@@ -316,9 +338,8 @@ public final class OperatorScenarios {
                 Map<String, Wrk> wrk =
                         Map.of("scaled", new Wrk(scaling.uri("/v1/classify"), images), "full", new Wrk(server.uri("/v1/classify"), images));
                 Map<String, Double> rates = new TreeMap<>();
-                for (String mode : List.of("scaled", "full")) {
-                    wrk.get(mode).run(16, 0, Duration.ofSeconds(10));
-                }
+                warmUp(scaling, wrk.get("scaled"), 16);
+                warmUp(server, wrk.get("full"), 16);
                 for (String mode : List.of("full", "scaled", "scaled", "full")) {
                     Wrk.Result result = wrk.get(mode).run(16, 0, Duration.ofSeconds(15));
                     rates.merge(mode, result.rate(200) / 2, Double::sum);
@@ -336,15 +357,16 @@ public final class OperatorScenarios {
     }
 
     /**
-     * What a refusal costs the server: with a limit of one request in progress, wrk's 16 connections
-     * are mostly refused. The CPU of the requests admitted among them is taken off at the rate one
-     * connection alone (never refused) measures.
+     * What a refusal costs the server alone: with a limit of one request in progress, wrk's 16
+     * connections are mostly refused. The CPU of the requests admitted among them is taken off at the
+     * rate one connection alone (never refused) measures. Among accepted work from many connections a
+     * refusal costs more (the overload scenario prints that too).
      */
     private void refusals() throws Exception {
         try (Server limited = Server.start(List.of("--qf.admission.initial-limit=1", "--qf.admission.min-limit=1",
                 "--qf.admission.max-limit=1"))) {
             Wrk wrk = new Wrk(limited.uri("/v1/classify"), PHOTOS);
-            wrk.run(16, 0, Duration.ofSeconds(30));
+            warmUp(limited, wrk, 16);
             double before = limited.cpuSeconds();
             Wrk.Result alone = wrk.run(1, 0, Duration.ofSeconds(15));
             double perSuccess = (limited.cpuSeconds() - before) / alone.count(200, 200);
@@ -577,6 +599,14 @@ public final class OperatorScenarios {
             return count(200, 299) / seconds;
         }
 
+        double refused() {
+            return count(429, 429) / seconds;
+        }
+
+        double serverCores() {
+            return serverCpu / seconds;
+        }
+
         /** Milliseconds; NaN when no answer had that status. */
         double percentile(int status, double p) {
             List<Long> list = nanosByStatus.getOrDefault(status, List.of());
@@ -588,13 +618,13 @@ public final class OperatorScenarios {
         }
 
         String cpu(String phase) {
-            return String.format(Locale.ROOT, "%s: the server used %.2f cores, this JVM %.2f", phase, serverCpu / seconds,
+            return String.format(Locale.ROOT, "%s: the server used %.2f cores, this JVM %.2f", phase, serverCores(),
                     generatorCpu / seconds);
         }
 
         String row(String load) {
             return String.format(Locale.ROOT, "%-34s %8.1f %8.1f %8d %8d %9.1f %9.1f %9.1f %9.1f", load, accepted(),
-                    count(429, 429) / seconds,
+                    refused(),
                     count(0, 999) - count(200, 299) - count(429, 429), failed.get(), percentile(200, 50), percentile(200, 99),
                     percentile(429, 50), percentile(429, 99));
         }

@@ -230,10 +230,13 @@ class ExperimentApiTests {
                 .containsExactly("qf-int8 vs qf-float", "qf-int8 vs baseline-float");
         assertThat(report.get("decisions").get(0).get("state").asString()).isIn("replace", "continue", "keep");
         assertThat(report.get("verdict").asString()).contains("qf-int8", "qf-float", "baseline-float");
-        assertThat(management.get("/actuator/prometheus").text())
+        // The gauges are recomputed every resync interval (5 s), and a test sharing this context may
+        // have changed the experiment just before (aResetPutsTheConfiguredExperimentBackAsANewRevision):
+        // its pairs reappear at the next recomputation.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(management.get("/actuator/prometheus").text())
                 .contains("qf_experiment_decision{candidate=\"qf-int8\",control=\"qf-float\",experiment=\"mobilenet-v2-ab\"}")
                 .contains("qf_experiment_accuracy_difference_lower_bound{candidate=\"qf-int8\",control=\"baseline-float\"")
-                .contains("qf_experiment_observations{candidate=\"qf-int8\"");
+                .contains("qf_experiment_observations{candidate=\"qf-int8\""));
         assertThat(http.get("/v1/experiments/no-such-experiment/report").status()).isEqualTo(404);
     }
 }

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -242,11 +243,12 @@ public final class OperatorScenarios {
         // per success, those few refusals in, is taken as what a success costs.
         Sampled shallowest = closedLoops.get(CLOSED_LOOPS.getFirst());
         double successCpu = shallowest.cpuMillisPerSuccess();
+        double overloadCpu = overload.cpuMillisPerSuccess();
+        double refused = overload.refusedRate();
         System.out.printf(Locale.ROOT, "server CPU: %.2f ms a success in the closed loop of %d (%.0f refused a second); under"
                 + " overload %.2f ms a success with the refusals' CPU in, so a refusal %.3f ms all in (%.0f refused a second)%n",
-                successCpu, CLOSED_LOOPS.getFirst(), shallowest.refusedRate(),
-                overload.cpuMillisPerSuccess(), (overload.cpuMillisPerSuccess() - successCpu) * accepted / overload.refusedRate(),
-                overload.refusedRate());
+                successCpu, CLOSED_LOOPS.getFirst(), shallowest.refusedRate(), overloadCpu,
+                (overloadCpu - successCpu) * accepted / refused, refused);
         System.out.println("during the overload: " + limit);
         System.out.printf(Locale.ROOT, "offered %.0f req/s = %.2fx capacity (%.0f req/s)%n", offered, offered / capacity, capacity);
         System.out.printf(Locale.ROOT, "accepted throughput %.1f req/s = %.1f%% of capacity (bar >= 90%%), %.1f%% of the best"
@@ -742,12 +744,14 @@ public final class OperatorScenarios {
     private static final class Gauges {
 
         private final Server server;
-        private final String[] names;
+        private final Map<String, Pattern> metrics = new TreeMap<>();
         private final Map<String, List<Double>> samples = new TreeMap<>();
 
         Gauges(Server server, String... names) {
             this.server = server;
-            this.names = names;
+            for (String name : names) {
+                metrics.put(name, Server.metric(name));
+            }
         }
 
         void sample(Duration duration) {
@@ -755,12 +759,8 @@ public final class OperatorScenarios {
             while (System.nanoTime() < end) {
                 try {
                     String exposition = server.exposition();
-                    for (String name : names) {
-                        Matcher value = Pattern.compile("^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(exposition);
-                        if (value.find()) {
-                            samples.computeIfAbsent(name, k -> new ArrayList<>()).add(Double.parseDouble(value.group(2)));
-                        }
-                    }
+                    metrics.forEach((name, metric) -> Server.firstValue(metric, exposition)
+                            .ifPresent(value -> samples.computeIfAbsent(name, k -> new ArrayList<>()).add(value)));
                 } catch (IOException | InterruptedException e) {
                     return;
                 }
@@ -785,8 +785,7 @@ public final class OperatorScenarios {
         private static final Pattern SUCCESSES = Pattern.compile(
                 "^qf_requests_total\\{[^}]*outcome=\"success\"[^}]*transport=\"http\"[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
-        private static final Pattern COMPILATION =
-                Pattern.compile("^jvm_compilation_time_ms_total(?:\\{[^}]*})? ([0-9.eE+]+)$", Pattern.MULTILINE);
+        private static final Pattern COMPILATION = metric("jvm_compilation_time_ms_total");
 
         final Process process;
         final int http;
@@ -870,11 +869,19 @@ public final class OperatorScenarios {
 
         /** Milliseconds the server's JIT compilers have spent so far. */
         double compilationMillis() throws IOException, InterruptedException {
-            Matcher matcher = COMPILATION.matcher(exposition());
-            if (!matcher.find()) {
-                throw new IllegalStateException("the server publishes no jvm_compilation_time_ms_total");
-            }
-            return Double.parseDouble(matcher.group(1));
+            return firstValue(COMPILATION, exposition())
+                    .orElseThrow(() -> new IllegalStateException("the server publishes no jvm_compilation_time_ms_total"));
+        }
+
+        /** A metric's samples in the Prometheus exposition, whatever their labels; group 1 is the value. */
+        static Pattern metric(String name) {
+            return Pattern.compile("^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
+        }
+
+        /** The value of a metric's first sample, if the exposition has one. */
+        static OptionalDouble firstValue(Pattern metric, String exposition) {
+            Matcher matcher = metric.matcher(exposition);
+            return matcher.find() ? OptionalDouble.of(Double.parseDouble(matcher.group(1))) : OptionalDouble.empty();
         }
 
         /** CPU seconds the server process has used so far. */

@@ -76,7 +76,7 @@ final class DecodeScalingCeiling {
     }
 
     /** Width and height from the image's header. */
-    private static int[] jpegSize(byte[] jpeg) throws IOException {
+    static int[] jpegSize(byte[] jpeg) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             try {

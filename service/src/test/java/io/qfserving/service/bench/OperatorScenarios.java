@@ -549,7 +549,7 @@ public final class OperatorScenarios {
         }
     }
 
-    private static byte[] read(Path file) {
+    static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {

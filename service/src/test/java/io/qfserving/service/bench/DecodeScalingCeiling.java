@@ -7,6 +7,7 @@ import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -35,13 +36,8 @@ final class DecodeScalingCeiling {
         ModelManifest.Preprocessing p = manifest.preprocessing();
         try (ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization());
                 Classifier classifier = Engines.open(modelVersion, manifest, manifest.primaryArtifact(), 1)) {
-            int[] scales = new int[images.size()];
-            int scaled = 0;
-            for (int i = 0; i < scales.length; i++) {
-                int[] size = jpegSize(images.get(i));
-                scales[i] = preprocessor.jpegScale(size[0], size[1]);
-                scaled += scales[i] > 1 ? 1 : 0;
-            }
+            int[] scales = serverScales(images, preprocessor);
+            int scaled = (int) Arrays.stream(scales).filter(scale -> scale > 1).count();
             long full = 0;
             long atScale = 0;
             long inference = 0;
@@ -75,8 +71,18 @@ final class DecodeScalingCeiling {
         }
     }
 
+    /** The scale the server decodes each JPEG at, from its header. */
+    static int[] serverScales(List<byte[]> images, ImagePreprocessor preprocessor) throws IOException {
+        int[] scales = new int[images.size()];
+        for (int i = 0; i < scales.length; i++) {
+            int[] size = jpegSize(images.get(i));
+            scales[i] = preprocessor.jpegScale(size[0], size[1]);
+        }
+        return scales;
+    }
+
     /** Width and height from the image's header. */
-    static int[] jpegSize(byte[] jpeg) throws IOException {
+    private static int[] jpegSize(byte[] jpeg) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             try {

@@ -95,9 +95,7 @@ public final class OperatorScenarios {
     private final CloseableHttpClient http;
 
     private OperatorScenarios(Server server) throws IOException {
-        try (Stream<Path> files = Files.list(PHOTOS)) {
-            photos = files.sorted().map(OperatorScenarios::read).toList();
-        }
+        photos = photos();
         this.server = server;
         this.http = HttpClients.custom().disableAutomaticRetries()
                 // A fixed set of keep-alive connections, as clients behind a balancer have: requests
@@ -549,7 +547,14 @@ public final class OperatorScenarios {
         }
     }
 
-    static byte[] read(Path file) {
+    /** Every file of the photos folder, in name order. */
+    static List<byte[]> photos() throws IOException {
+        try (Stream<Path> files = Files.list(PHOTOS)) {
+            return files.sorted().map(OperatorScenarios::read).toList();
+        }
+    }
+
+    private static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {

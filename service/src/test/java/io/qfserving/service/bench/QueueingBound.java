@@ -6,13 +6,11 @@ import io.qfserving.runtime.manifest.ModelManifest;
 import io.qfserving.runtime.preprocess.ImagePreprocessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.PriorityQueue;
-import java.util.stream.Stream;
 
 /**
  * The least latency that queueing alone allows, against which the overload scenario's p99 bar (3x
@@ -40,11 +38,7 @@ final class QueueingBound {
             System.out.println("SKIPPED: no photos at " + ClosedLoop.PHOTOS.toAbsolutePath() + " (set -Dqf.data.dir)");
             return;
         }
-        List<byte[]> photos;
-        try (Stream<Path> files = Files.list(ClosedLoop.PHOTOS)) {
-            photos = files.sorted().map(OperatorScenarios::read).toList();
-        }
-        double[] work = workMillis(photos);
+        double[] work = workMillis(OperatorScenarios.photos());
         double[] sorted = work.clone();
         Arrays.sort(sorted);
         System.out.printf(Locale.ROOT, "%d photos, one thread: own work %.2f ms mean, %.2f ms median, %.2f ms the largest%n",
@@ -68,11 +62,7 @@ final class QueueingBound {
         ModelManifest.Preprocessing p = manifest.preprocessing();
         try (ImagePreprocessor preprocessor = new ImagePreprocessor(p.height(), p.width(), p.normalization());
                 Classifier classifier = Engines.open(MODEL, manifest, manifest.primaryArtifact(), 1)) {
-            int[] scales = new int[photos.size()];
-            for (int i = 0; i < scales.length; i++) {
-                int[] size = DecodeScalingCeiling.jpegSize(photos.get(i));
-                scales[i] = preprocessor.jpegScale(size[0], size[1]);
-            }
+            int[] scales = DecodeScalingCeiling.serverScales(photos, preprocessor);
             double[][] rounds = new double[photos.size()][ROUNDS];
             for (int round = -1; round < ROUNDS; round++) {
                 for (int i = 0; i < scales.length; i++) {

@@ -29,6 +29,9 @@ import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HelmChartTests {
 
@@ -200,6 +203,44 @@ class HelmChartTests {
         assertThat(chart.one(V1Deployment.class).getSpec().getReplicas()).isEqualTo(3);
         assertThat(chart.env("SPRING_DATA_REDIS_URL")).contains("redis://redis:6379");
         assertThat(chart.env("QF_STATE_KEY_PREFIX")).contains(chart.one(V1Deployment.class).getMetadata().getName());
+    }
+
+    /** The JVM counts the cores the pod requests, rounded up, however the request is written. */
+    @ParameterizedTest(name = "cpu: {0} -> {1} processors")
+    @CsvSource(delimiter = '|', value = {
+            "100m     | 1",
+            "'\"1\"'  | 1",
+            "1        | 1",
+            "0.5      | 1",
+            "1500m    | 2",
+            "1.5      | 2",
+            "'\"2\"'  | 2",
+            "'\"2.25\"' | 3",
+            "4000m    | 4",
+            "4001m    | 5",
+    })
+    void givesTheJvmThePodsCpuRequestRoundedUp(String cpu, int processors, @TempDir Path work) throws IOException {
+        Path values = Files.writeString(work.resolve("cpu.yaml"), """
+                resources:
+                  requests:
+                    cpu: %s
+                """.formatted(cpu));
+
+        assertThat(RenderedChart.render(values).env("JAVA_TOOL_OPTIONS")).hasValueSatisfying(
+                options -> assertThat(options.split(" ")).contains("-XX:ActiveProcessorCount=" + processors));
+    }
+
+    @ParameterizedTest(name = "cpu: {0}")
+    @ValueSource(strings = {"2k", "1Gi", "0", "-1", "0.0"})
+    void schemaRejectsACpuRequestThatIsNotAPositiveNumberOfCoresOrMillicores(String cpu, @TempDir Path work) throws IOException {
+        Path values = Files.writeString(work.resolve("cpu.yaml"), """
+                resources:
+                  requests:
+                    cpu: %s
+                """.formatted(cpu));
+        assertThatThrownBy(() -> RenderedChart.render(values))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("/resources/requests/cpu");
     }
 
     @Nested

@@ -220,27 +220,24 @@ class HelmChartTests {
             "4001m    | 5",
     })
     void givesTheJvmThePodsCpuRequestRoundedUp(String cpu, int processors, @TempDir Path work) throws IOException {
-        Path values = Files.writeString(work.resolve("cpu.yaml"), """
-                resources:
-                  requests:
-                    cpu: %s
-                """.formatted(cpu));
-
-        assertThat(RenderedChart.render(values).env("JAVA_TOOL_OPTIONS")).hasValueSatisfying(
+        assertThat(RenderedChart.render(cpuRequest(work, cpu)).env("JAVA_TOOL_OPTIONS")).hasValueSatisfying(
                 options -> assertThat(options.split(" ")).contains("-XX:ActiveProcessorCount=" + processors));
     }
 
     @ParameterizedTest(name = "cpu: {0}")
     @ValueSource(strings = {"2k", "1Gi", "0", "-1", "0.0"})
     void schemaRejectsACpuRequestThatIsNotAPositiveNumberOfCoresOrMillicores(String cpu, @TempDir Path work) throws IOException {
-        Path values = Files.writeString(work.resolve("cpu.yaml"), """
+        assertThatThrownBy(() -> RenderedChart.render(cpuRequest(work, cpu)))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("/resources/requests/cpu");
+    }
+
+    private static Path cpuRequest(Path work, String cpu) throws IOException {
+        return Files.writeString(work.resolve("cpu.yaml"), """
                 resources:
                   requests:
                     cpu: %s
                 """.formatted(cpu));
-        assertThatThrownBy(() -> RenderedChart.render(values))
-                .hasMessageContaining("values don't meet the specifications of the schema")
-                .hasMessageContaining("/resources/requests/cpu");
     }
 
     @Nested

@@ -620,8 +620,7 @@ public final class OperatorScenarios {
             if (list.isEmpty()) {
                 return Double.NaN;
             }
-            long[] sorted = list.stream().mapToLong(Long::longValue).sorted().toArray();
-            return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1e6;
+            return QueueingBound.percentile(list.stream().mapToDouble(Long::doubleValue).toArray(), p) / 1e6;
         }
 
         String cpu(String phase) {

@@ -111,6 +111,7 @@ final class QueueingBound {
         return latencies;
     }
 
+    /** The p-th percentile by nearest rank: the least value that at least p% of the values do not exceed. */
     static double percentile(double[] values, double p) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
